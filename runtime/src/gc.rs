@@ -1,0 +1,709 @@
+//! The per-process garbage collector: precise, copying (Cheney), generational.
+//!
+//! # Generations
+//!
+//! Young data lives in the process block; the old generation is a second
+//! block. BEAM's high-water mark decides promotion: after every collection
+//! `high_water = htop`, so young objects below the mark have survived one
+//! collection. A *minor* collection copies the young objects below the mark
+//! into the old generation, those above it (and everything in heap fragments)
+//! into a fresh young block, and leaves the old generation alone. A *major*
+//! (full-sweep) collection copies every live object, young and old, into one
+//! fresh block and drops the old generation. It runs after `fullsweep_after`
+//! minor collections (65535 by default, as BEAM), or when the old generation
+//! has no room for the data a minor collection would promote.
+//!
+//! # Why a minor collection needs no remembered set
+//!
+//! A minor collection treats the old generation as if it were all live and
+//! does not scan it for pointers into the young generation, because there are
+//! none. Erlang terms are immutable: an object can only point at objects that
+//! existed when it was made, which are older than it or in the same
+//! collection's age. Promotion keeps age order (everything promoted was below
+//! the high-water mark, so older than everything left young), so every pointer
+//! from an old object lands in the old generation, a literal area or off-heap.
+//! The only writes into existing heap objects are those the runtime makes to
+//! objects it has just allocated and not yet published across a safepoint
+//! (filling a tuple or a cons cell being built, BEAM's in-place `setelement`
+//! on a fresh tuple); such objects are young, so still no old-to-young
+//! pointer can appear. The verifier checks this after every collection.
+//!
+//! # Roots
+//!
+//! The live x registers (`live_x`), the process dictionary, the caller's
+//! extra roots (terms held in Rust locals or a native frame's stack map), and
+//! the live slots of every stack frame, found through the frame descriptors
+//! registered for each continuation (see `frame.rs`). Nothing else: dead
+//! stack slots are neither read nor written.
+//!
+//! # What is never moved
+//!
+//! Pointers that lead outside the collected spaces (into a literal area, or
+//! in a minor collection into the old generation) are left untouched, and
+//! off-heap binaries are never moved: only their small heap handles are, and a
+//! handle that did not survive gives its count back.
+//!
+//! Collecting one process reads and writes only that process's memory (and
+//! the atomic counts of the off-heap binaries it drops).
+
+use crate::frame::{FrameError, FrameTable, FrameTableReader, global_frames, walk_frames};
+use crate::heap::{Block, OldHeap, ProcessContext, ProcessMemory, next_heap_size, release_handle};
+use crate::term::{
+    Continuation, Header, HeaderKind, PRIMARY_MASK, TAG_BOXED, TAG_IMMEDIATE, TAG_LIST, Term, Word,
+};
+use crate::verify::VerifyError;
+
+/// Which collection ran.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum GcKind {
+    Minor,
+    Major,
+}
+
+/// A collection that could not run, or whose result failed verification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GcError {
+    /// The stack broke the frame rules; nothing was collected.
+    Stack(FrameError),
+    /// The verifier found a broken heap after the collection.
+    Verify(VerifyError),
+}
+
+impl std::fmt::Display for GcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GcError::Stack(e) => write!(f, "bad stack: {e}"),
+            GcError::Verify(e) => write!(f, "heap verification failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for GcError {}
+
+/// Where an object found during a collection goes.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Dest {
+    Young,
+    Old,
+}
+
+/// One collection in progress.
+struct Collector {
+    young_lo: usize,
+    young_hi: usize,
+    /// Young objects below this go to the old generation (minor only; equal
+    /// to `young_lo` in a major collection).
+    mature_hi: usize,
+    /// Old generation range, collected in a major collection only.
+    old_lo: usize,
+    old_hi: usize,
+    fragments: Vec<(usize, usize)>,
+    young_top: *mut Word,
+    old_top: *mut Word,
+    new_off_young: Vec<*mut Word>,
+    new_off_old: Vec<*mut Word>,
+}
+
+impl Collector {
+    #[inline]
+    fn classify(&self, addr: usize) -> Option<Dest> {
+        if addr >= self.young_lo && addr < self.young_hi {
+            return Some(if addr < self.mature_hi {
+                Dest::Old
+            } else {
+                Dest::Young
+            });
+        }
+        if addr >= self.old_lo && addr < self.old_hi {
+            return Some(Dest::Young);
+        }
+        self.fragments
+            .iter()
+            .any(|&(lo, hi)| addr >= lo && addr < hi)
+            .then_some(Dest::Young)
+    }
+
+    /// Moves the object `t` points at (if it is in a collected space) and
+    /// returns the term for its new place.
+    #[inline]
+    fn evacuate(&mut self, t: Term) -> Term {
+        let raw = t.raw();
+        let tag = raw & PRIMARY_MASK;
+        if tag == TAG_IMMEDIATE || tag == 0 {
+            return t;
+        }
+        let addr = (raw & !PRIMARY_MASK) as usize;
+        let Some(dest) = self.classify(addr) else {
+            return t;
+        };
+        let from = addr as *mut Word;
+        // SAFETY: `addr` is in a space being collected, and a pointer term
+        // always lands on a live object there (the heap invariant the
+        // verifier checks). The destination has room: to-spaces are sized
+        // for all the data they can receive.
+        unsafe {
+            if tag == TAG_LIST {
+                if *from == 0 {
+                    return Term::from_raw(*from.add(1));
+                }
+                let to = self.bump(dest, 2);
+                *to = *from;
+                *to.add(1) = *from.add(1);
+                let new = Term::list_from_address(to as usize);
+                *from = 0;
+                *from.add(1) = new.raw();
+                new
+            } else {
+                let w = *from;
+                if w & PRIMARY_MASK == TAG_BOXED {
+                    return Term::from_raw(w);
+                }
+                let Some(h) = Header::from_word(w) else {
+                    panic!("GC found a corrupt header {w:#x} at {addr:#x}");
+                };
+                let n = h.object_words();
+                let to = self.bump(dest, n);
+                std::ptr::copy_nonoverlapping(from, to, n);
+                if h.kind == HeaderKind::RefcBin {
+                    match dest {
+                        Dest::Young => self.new_off_young.push(to),
+                        Dest::Old => self.new_off_old.push(to),
+                    }
+                }
+                let new = Term::boxed_from_address(to as usize);
+                *from = new.raw();
+                new
+            }
+        }
+    }
+
+    #[inline]
+    unsafe fn bump(&mut self, dest: Dest, n: usize) -> *mut Word {
+        let top = match dest {
+            Dest::Young => &mut self.young_top,
+            Dest::Old => &mut self.old_top,
+        };
+        let p = *top;
+        // SAFETY: the caller guarantees room (see `evacuate`).
+        *top = unsafe { p.add(n) };
+        p
+    }
+
+    /// Evacuates the children of the object at `p`; returns the next object.
+    ///
+    /// # Safety
+    /// `p` must be the start of an object in a to-space.
+    #[inline]
+    unsafe fn scan_object(&mut self, p: *mut Word) -> *mut Word {
+        // SAFETY: per the contract, `p` starts an object we copied, so its
+        // words (header plus arity, or the two cons words) are initialised.
+        unsafe {
+            match Header::from_word(*p) {
+                None => {
+                    *p = self.evacuate(Term::from_raw(*p)).raw();
+                    *p.add(1) = self.evacuate(Term::from_raw(*p.add(1))).raw();
+                    p.add(2)
+                }
+                Some(h) => {
+                    let (a, b) = h.kind.traced_words(h.arity);
+                    for i in a..b {
+                        let slot = p.add(i);
+                        *slot = self.evacuate(Term::from_raw(*slot)).raw();
+                    }
+                    p.add(h.object_words())
+                }
+            }
+        }
+    }
+
+    /// Scans both to-spaces until no unscanned object remains.
+    fn scan(&mut self, mut young: *mut Word, mut old: *mut Word) {
+        loop {
+            let mut progressed = false;
+            while young < self.young_top {
+                // SAFETY: `young` walks object starts of the young to-space.
+                young = unsafe { self.scan_object(young) };
+                progressed = true;
+            }
+            while old < self.old_top {
+                // SAFETY: likewise for the promoted part of the old heap.
+                old = unsafe { self.scan_object(old) };
+                progressed = true;
+            }
+            if !progressed {
+                break;
+            }
+        }
+    }
+}
+
+/// Calls `f` on every root slot: live x registers, the dictionary, `extra`
+/// and the live stack slots of the stack at `[stop, stop + stack_len)`.
+/// The stack must have passed `walk_frames` already.
+fn visit_roots(
+    m: &mut ProcessMemory,
+    live_x: usize,
+    extra: &mut [Term],
+    stop: *mut Word,
+    stack_len: usize,
+    frames: &FrameTableReader<'_>,
+    mut f: impl FnMut(*mut Word),
+) {
+    let live_x = live_x.min(m.x_regs.len());
+    for x in &mut m.x_regs[..live_x] {
+        f(x as *mut Term as *mut Word);
+    }
+    f(&mut m.dictionary as *mut Term as *mut Word);
+    for r in extra.iter_mut() {
+        f(r as *mut Term as *mut Word);
+    }
+    let mut pos = 0;
+    while pos < stack_len {
+        // SAFETY: `pos < stack_len`, inside the stack.
+        let w = unsafe { *stop.add(pos) };
+        let Some(d) = Continuation::from_word(w).and_then(|c| frames.get(c)) else {
+            // Validated before the collection started.
+            break;
+        };
+        for s in d.live_slots() {
+            // SAFETY: validated: the frame lies inside the stack.
+            f(unsafe { stop.add(pos + 1 + s) });
+        }
+        pos += 1 + d.size();
+    }
+}
+
+impl ProcessMemory {
+    /// Collects this process, using the runtime's frame table.
+    pub fn garbage_collect(
+        &mut self,
+        need: usize,
+        live_x: usize,
+        roots: &mut [Term],
+    ) -> Result<GcKind, GcError> {
+        self.collect(need, live_x, roots, global_frames())
+    }
+
+    /// Collects this process so that afterwards at least `need` words are
+    /// free between `htop` and `stop`. `live_x` x registers and `roots` are
+    /// live and are updated in place.
+    pub fn collect(
+        &mut self,
+        need: usize,
+        live_x: usize,
+        roots: &mut [Term],
+        frames: &FrameTable,
+    ) -> Result<GcKind, GcError> {
+        let reader = frames.read();
+        walk_frames(self.stack(), &reader, |_| true).map_err(GcError::Stack)?;
+        self.ctx.x_live = live_x as u32;
+        let kind = if self.minor_since_full >= self.fullsweep_after
+            || !self.minor(need, live_x, roots, &reader)
+        {
+            self.major(need, live_x, roots, &reader);
+            GcKind::Major
+        } else {
+            GcKind::Minor
+        };
+        if self.verify {
+            crate::verify::verify(self, live_x, roots, &reader).map_err(GcError::Verify)?;
+        }
+        Ok(kind)
+    }
+
+    /// A full-sweep collection, whatever the counters say
+    /// (`erlang:garbage_collect/0`).
+    pub fn collect_major(
+        &mut self,
+        need: usize,
+        live_x: usize,
+        roots: &mut [Term],
+        frames: &FrameTable,
+    ) -> Result<(), GcError> {
+        let reader = frames.read();
+        walk_frames(self.stack(), &reader, |_| true).map_err(GcError::Stack)?;
+        self.ctx.x_live = live_x as u32;
+        self.major(need, live_x, roots, &reader);
+        if self.verify {
+            crate::verify::verify(self, live_x, roots, &reader).map_err(GcError::Verify)?;
+        }
+        Ok(())
+    }
+
+    fn stack_len(&self) -> usize {
+        (self.ctx.hend as usize - self.ctx.stop as usize) / 8
+    }
+
+    /// Allocates the to-space and copies the stack to its top.
+    fn new_block_with_stack(&self, words: usize) -> (Block, *mut Word) {
+        let to = Block::new(words);
+        let n = self.stack_len();
+        // SAFETY: `words` includes the stack, so `end - n` is in the block;
+        // the old stack is `n` initialised words.
+        unsafe {
+            let stop = to.end().sub(n);
+            std::ptr::copy_nonoverlapping(self.ctx.stop, stop, n);
+            (to, stop)
+        }
+    }
+
+    fn collector(&self, full: bool) -> Collector {
+        let young_lo = self.ctx.heap_start as usize;
+        let (old_lo, old_hi) = match (&self.old, full) {
+            (Some(o), true) => (o.block.start() as usize, o.top as usize),
+            _ => (0, 0),
+        };
+        Collector {
+            young_lo,
+            young_hi: self.ctx.htop as usize,
+            mature_hi: if full {
+                young_lo
+            } else {
+                self.high_water as usize
+            },
+            old_lo,
+            old_hi,
+            fragments: self
+                .fragments
+                .iter()
+                .map(|f| {
+                    let s = f.block.start() as usize;
+                    (s, s + f.used * 8)
+                })
+                .collect(),
+            young_top: std::ptr::null_mut(),
+            old_top: self.old.as_ref().map_or(std::ptr::null_mut(), |o| o.top),
+            new_off_young: Vec::new(),
+            new_off_old: Vec::new(),
+        }
+    }
+
+    /// Gives back the counts of handles in `list` that were not moved.
+    fn sweep_off_heap(list: &[*mut Word]) {
+        for &h in list {
+            // SAFETY: every listed handle is a REFC_BIN object in a from-space
+            // that is still allocated; a moved one has a forwarding pointer
+            // in its header and its count now belongs to the copy.
+            unsafe {
+                if *h & PRIMARY_MASK != TAG_BOXED {
+                    release_handle(h);
+                }
+            }
+        }
+    }
+
+    fn install_young(&mut self, to: Block, htop: *mut Word, stop: *mut Word) {
+        self.ctx.htop = htop;
+        self.ctx.stop = stop;
+        self.ctx.heap_start = to.start();
+        self.ctx.hend = to.end();
+        self.young = to;
+        self.high_water = htop;
+    }
+
+    /// Returns `false` (having changed nothing) when the old generation has
+    /// no room for the data to promote: a major collection must run.
+    fn minor(
+        &mut self,
+        need: usize,
+        live_x: usize,
+        roots: &mut [Term],
+        frames: &FrameTableReader<'_>,
+    ) -> bool {
+        let heap_used = self.heap_used();
+        let mature = (self.high_water as usize - self.ctx.heap_start as usize) / 8;
+        if self.old.is_none() && mature > 0 {
+            // Bigger than needed right now, as BEAM: fewer full sweeps later.
+            let b = Block::new(next_heap_size(heap_used, 1));
+            self.old = Some(OldHeap {
+                top: b.start(),
+                block: b,
+            });
+        }
+        if self.old.as_ref().is_some_and(|o| mature > o.free()) {
+            return false;
+        }
+        let before = heap_used + self.fragment_words();
+        let stack = self.stack_len();
+        // Room for everything that could survive (as BEAM, not counting
+        // `need`: growing for it is a separate step below, rarely taken).
+        let size = next_heap_size(stack + before, 0).max(self.min_heap_size);
+        let (to, stop) = self.new_block_with_stack(size);
+        let mut c = self.collector(false);
+        c.young_top = to.start();
+        let old_scan = c.old_top;
+        visit_roots(self, live_x, roots, stop, stack, frames, |slot| {
+            // SAFETY: root slots hold terms.
+            unsafe { *slot = c.evacuate(Term::from_raw(*slot)).raw() }
+        });
+        c.scan(to.start(), old_scan);
+
+        Self::sweep_off_heap(&self.off_heap);
+        self.off_heap = std::mem::take(&mut c.new_off_young);
+        self.off_heap_old.append(&mut c.new_off_old);
+        let promoted = if let Some(o) = &mut self.old {
+            let p = (c.old_top as usize - o.top as usize) / 8;
+            o.top = c.old_top;
+            p
+        } else {
+            0
+        };
+        self.fragments.clear();
+        self.install_young(to, c.young_top, stop);
+        let after = self.heap_used() + promoted;
+        self.stats.minor += 1;
+        self.stats.reclaimed += before.saturating_sub(after) as u64;
+        self.minor_since_full += 1;
+
+        // Shrink a heap that is mostly empty after the collection, by
+        // BEAM's rule: only when it is big enough to matter.
+        let size = self.young.words();
+        let need_after = self.heap_used() + need + stack;
+        let old_size = self.old_heap_size();
+        if size > 3000 && 4 * need_after < size && (size > 8000 || size > old_size) {
+            let mut wanted = 3 * need_after;
+            if wanted * 9 < old_size {
+                wanted = wanted.max(old_size / 8);
+            }
+            let wanted = next_heap_size(wanted, 0).max(self.min_heap_size);
+            if wanted < size {
+                self.relocate_young(wanted, live_x, roots, frames);
+            }
+        } else if need_after > size {
+            self.relocate_young(next_heap_size(need_after, 0), live_x, roots, frames);
+        }
+        true
+    }
+
+    fn major(
+        &mut self,
+        need: usize,
+        live_x: usize,
+        roots: &mut [Term],
+        frames: &FrameTableReader<'_>,
+    ) {
+        let before = self.heap_used() + self.fragment_words() + self.old_heap_used();
+        let stack = self.stack_len();
+        let size = next_heap_size(stack + before, 0).max(self.min_heap_size);
+        let (to, stop) = self.new_block_with_stack(size);
+        let mut c = self.collector(true);
+        c.young_top = to.start();
+        visit_roots(self, live_x, roots, stop, stack, frames, |slot| {
+            // SAFETY: root slots hold terms.
+            unsafe { *slot = c.evacuate(Term::from_raw(*slot)).raw() }
+        });
+        c.scan(to.start(), c.old_top);
+
+        Self::sweep_off_heap(&self.off_heap);
+        Self::sweep_off_heap(&self.off_heap_old);
+        self.off_heap = std::mem::take(&mut c.new_off_young);
+        self.off_heap_old.clear();
+        self.old = None;
+        self.fragments.clear();
+        self.install_young(to, c.young_top, stop);
+        self.stats.major += 1;
+        self.stats.reclaimed += before.saturating_sub(self.heap_used()) as u64;
+        self.minor_since_full = 0;
+
+        // BEAM's `adjust_after_fullsweep`: grow to fit `need`, or shrink
+        // when under a quarter used.
+        let size = self.young.words();
+        let need_after = self.heap_used() + need + stack;
+        if need_after > size {
+            self.relocate_young(next_heap_size(need_after, 0), live_x, roots, frames);
+        } else if 4 * need_after < size && size > self.min_heap_size {
+            let wanted = next_heap_size(2 * need_after, 0).max(self.min_heap_size);
+            if wanted < size {
+                self.relocate_young(wanted, live_x, roots, frames);
+            }
+        }
+    }
+
+    /// Moves the young heap and the stack into a block of `words` words,
+    /// sliding every pointer into the young heap by the distance moved.
+    fn relocate_young(
+        &mut self,
+        words: usize,
+        live_x: usize,
+        roots: &mut [Term],
+        frames: &FrameTableReader<'_>,
+    ) {
+        let used = self.heap_used();
+        let (to, stop) = self.new_block_with_stack(words);
+        let lo = self.ctx.heap_start as usize;
+        let hi = self.ctx.htop as usize;
+        let delta = (to.start() as usize).wrapping_sub(lo);
+        let fix = move |slot: *mut Word| {
+            // SAFETY: callers pass slots holding terms.
+            unsafe {
+                let t = Term::from_raw(*slot);
+                if let Some(a) = t.address()
+                    && a >= lo
+                    && a < hi
+                {
+                    *slot = t.raw().wrapping_add(delta as Word);
+                }
+            }
+        };
+        // SAFETY: the new block has room for `used` heap words below the
+        // stack (callers size it for the heap in use, the stack and `need`).
+        unsafe { std::ptr::copy_nonoverlapping(self.ctx.heap_start, to.start(), used) };
+        let mut p = to.start();
+        // SAFETY: `used` words were just copied.
+        let end = unsafe { to.start().add(used) };
+        while p < end {
+            // SAFETY: `p` walks the object starts of the copied heap.
+            unsafe {
+                match Header::from_word(*p) {
+                    None => {
+                        fix(p);
+                        fix(p.add(1));
+                        p = p.add(2);
+                    }
+                    Some(h) => {
+                        let (a, b) = h.kind.traced_words(h.arity);
+                        for i in a..b {
+                            fix(p.add(i));
+                        }
+                        p = p.add(h.object_words());
+                    }
+                }
+            }
+        }
+        let stack = self.stack_len();
+        visit_roots(self, live_x, roots, stop, stack, frames, fix);
+        for h in &mut self.off_heap {
+            *h = (*h as usize).wrapping_add(delta) as *mut Word;
+        }
+        self.install_young(to, end, stop);
+    }
+}
+
+/// The collector entry point for compiled code: collect the process whose
+/// context is `ctx` so that `need` words are free, with `live_x` x registers
+/// live. Returns 0 on success, 1 for a broken stack, 2 for a failed
+/// verification, 3 if the collector panicked. Never unwinds.
+///
+/// # Safety
+/// `ctx` must be the context of a live `ProcessMemory` owned by the caller's
+/// thread, with its stack set up as `frame.rs` describes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn coral_gc(ctx: *mut ProcessContext, need: usize, live_x: u32) -> u32 {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: per this function's contract.
+        let m = unsafe { ProcessMemory::from_context(ctx) };
+        m.garbage_collect(need, live_x as usize, &mut [])
+    }));
+    match r {
+        Ok(Ok(_)) => 0,
+        Ok(Err(GcError::Stack(_))) => 1,
+        Ok(Err(GcError::Verify(_))) => 2,
+        Err(_) => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::{FrameDescriptor, LocationId};
+
+    fn table() -> FrameTable {
+        FrameTable::new()
+    }
+
+    #[test]
+    fn garbage_is_dropped_and_live_data_kept() {
+        let t = table();
+        let mut m = ProcessMemory::new();
+        m.set_verify(true);
+        let keep = m.tuple(&[Term::small(1).unwrap(), Term::NIL]).unwrap();
+        for _ in 0..50 {
+            m.cons(Term::NIL, Term::NIL);
+        }
+        let mut roots = [keep];
+        assert_eq!(m.collect(0, 0, &mut roots, &t).unwrap(), GcKind::Minor);
+        assert_eq!(m.heap_used(), 3);
+        let el = roots[0].tuple_elements(&*m).unwrap();
+        assert_eq!(el, &[Term::small(1).unwrap(), Term::NIL]);
+        // Survived once: the next minor collection promotes it.
+        m.collect(0, 0, &mut roots, &t).unwrap();
+        assert_eq!(m.heap_used(), 0);
+        assert_eq!(m.old_heap_used(), 3);
+        assert!(
+            m.old
+                .as_ref()
+                .unwrap()
+                .contains(roots[0].address().unwrap())
+        );
+        m.collect_major(0, 0, &mut roots, &t).unwrap();
+        assert_eq!((m.heap_used(), m.old_heap_used()), (3, 0));
+    }
+
+    #[test]
+    fn need_is_honoured() {
+        let t = table();
+        let mut m = ProcessMemory::new();
+        m.set_verify(true);
+        m.collect(10_000, 0, &mut [], &t).unwrap();
+        assert!(m.free_words() >= 10_000);
+        assert_eq!(m.heap_size(), next_heap_size(10_000, 0));
+    }
+
+    #[test]
+    fn unknown_continuation_is_an_error_and_changes_nothing() {
+        let t = table();
+        let mut m = ProcessMemory::new();
+        let c = Continuation::new(0x4000).unwrap();
+        m.push_frame(c, &[Term::NIL]).unwrap();
+        let before = m.heap_size();
+        assert!(matches!(
+            m.collect(0, 0, &mut [], &t),
+            Err(GcError::Stack(FrameError::UnknownContinuation { .. }))
+        ));
+        assert_eq!(m.heap_size(), before);
+        t.register(
+            0x4000,
+            FrameDescriptor::new(1, &[0], &[], LocationId(0)).unwrap(),
+        )
+        .unwrap();
+        m.collect(0, 0, &mut [], &t).unwrap();
+    }
+
+    #[test]
+    fn fullsweep_after_forces_major() {
+        let t = table();
+        let mut m = ProcessMemory::new();
+        m.set_fullsweep_after(2);
+        let kinds: Vec<GcKind> = (0..4)
+            .map(|_| m.collect(0, 0, &mut [], &t).unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            [GcKind::Minor, GcKind::Minor, GcKind::Major, GcKind::Minor]
+        );
+    }
+
+    #[test]
+    fn big_heaps_shrink_after_garbage() {
+        let t = table();
+        let mut m = ProcessMemory::new();
+        m.set_verify(true);
+        let mut l = Term::NIL;
+        let mut roots = [Term::NIL];
+        for i in 0..100_000 {
+            l = m.cons(Term::small(i).unwrap(), l);
+            if m.free_words() < 2 {
+                roots[0] = l;
+                m.collect(2, 0, &mut roots, &t).unwrap();
+                l = roots[0];
+            }
+        }
+        roots[0] = l;
+        m.collect_major(0, 0, &mut roots, &t).unwrap();
+        let grown = m.heap_size();
+        assert!(grown >= 200_000, "heap {grown}");
+        roots[0] = Term::NIL;
+        m.collect_major(0, 0, &mut roots, &t).unwrap();
+        assert_eq!(m.heap_size(), 233);
+    }
+}
