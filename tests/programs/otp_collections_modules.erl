@@ -1,0 +1,32 @@
+-module(otp_collections_modules).
+-export([main/0]).
+
+main() ->
+    Q0 = queue:new(),
+    Q1 = lists:foldl(fun queue:in/2, Q0, [1, 2, 3]),
+    Q2 = queue:in_r(0, Q1),
+    {{value, H}, Q3} = queue:out(Q2),
+    io:format("~p ~p ~p~n", [H, queue:to_list(Q3), queue:len(Q3)]),
+    io:format("~p~n", [queue:out_r(Q3)]),
+    S = sets:from_list([c, a, b, a]),
+    io:format("~p~n", [lists:sort(sets:to_list(S))]),
+    io:format("~p~n", [sets:is_element(b, S)]),
+    io:format("~p~n", [ordsets:union([1, 3, 5], [2, 3, 4])]),
+    io:format("~p~n", [ordsets:intersection([1, 3, 5], [2, 3, 5])]),
+    io:format("~p~n", [ordsets:subtract([1, 2, 3], [2])]),
+    T = lists:foldl(fun({K, V}, Acc) -> gb_trees:insert(K, V, Acc) end, gb_trees:empty(), [{3, c}, {1, a}, {2, b}]),
+    io:format("~p~n", [gb_trees:to_list(T)]),
+    io:format("~p ~p~n", [gb_trees:lookup(2, T), gb_trees:lookup(9, T)]),
+    io:format("~p~n", [gb_trees:smallest(T)]),
+    GS = gb_sets:from_list([5, 1, 4]),
+    io:format("~p~n", [gb_sets:to_list(gb_sets:add(3, GS))]),
+    D = dict:from_list([{a, 1}, {b, 2}]),
+    io:format("~p~n", [lists:sort(dict:to_list(dict:update_counter(a, 10, D)))]),
+    O = orddict:store(b, 20, orddict:from_list([{c, 3}, {a, 1}])),
+    io:format("~p~n", [O]),
+    A = array:from_list([a, b, c]),
+    A2 = array:set(5, z, A),
+    io:format("~p ~p~n", [array:size(A2), array:to_list(A2)]),
+    io:format("~p~n", [array:get(1, A2)]),
+    io:format("~p~n", [proplists:get_all_values(k, [{k, 1}, {j, 2}, {k, 3}])]),
+    io:format("~p~n", [proplists:get_bool(flag, [flag])]).

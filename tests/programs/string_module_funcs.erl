@@ -1,0 +1,33 @@
+-module(string_module_funcs).
+-export([main/0]).
+
+main() ->
+    S = "  Hello, Wonderful World!  ",
+    io:format("~p~n", [string:trim(S)]),
+    io:format("~p~n", [string:trim(S, leading)]),
+    io:format("~p~n", [string:trim("xxhixx", both, "x")]),
+    io:format("~p~n", [string:split("a,b,,c", ",")]),
+    io:format("~p~n", [string:split("a,b,,c", ",", all)]),
+    io:format("~p~n", [string:lexemes("a,b,,c", ",")]),
+    io:format("~p~n", [string:tokens("one two  three", " ")]),
+    io:format("~p~n", [string:uppercase("mixed Case 123")]),
+    io:format("~p~n", [string:lowercase("MIXED Case")]),
+    io:format("~p~n", [string:titlecase("hello")]),
+    io:format("~p~n", [string:find("find the needle here", "needle")]),
+    io:format("~p~n", [string:find("abc", "z")]),
+    io:format("~p~n", [string:replace("a-b-c", "-", "+", all)]),
+    io:format("~p~n", [string:length("hello")]),
+    io:format("~p~n", [string:reverse("stressed")]),
+    io:format("~p~n", [string:slice("hello world", 6, 5)]),
+    io:format("~p~n", [string:pad("7", 4, leading, $0)]),
+    io:format("~p~n", [string:is_empty("")]),
+    io:format("~p~n", [string:equal("abc", "ABC", true)]),
+    io:format("~p~n", [string:prefix("foobar", "foo")]),
+    io:format("~p~n", [string:join(["x", "y", "z"], ", ")]),
+    io:format("~p~n", [string:chr("hello", $l)]),
+    io:format("~p~n", [string:str("hello", "ll")]),
+    io:format("~p~n", [string:substr("hello", 2, 3)]),
+    io:format("~p~n", [string:copies("ab", 3)]),
+    io:format("~p~n", [string:to_upper("done")]),
+    io:format("~p~n", [string:trim(<<"  bin  ">>)]),
+    io:format("~p~n", [string:split(<<"k=v=w">>, "=")]).
