@@ -1,0 +1,123 @@
+//! List BIFs: `length/1`, `hd/1`, `tl/1`, `++`, `--`, and the BIF parts of
+//! the `lists` module.
+//!
+//! BEAM facts (OTP 25): `lists:keyfind/3` and `lists:keymember/3` compare
+//! keys with `==` (`keyfind(1, 1, [{1.0, a}])` finds `{1.0, a}`) and skip
+//! elements that are not tuples or are too short; `lists:member/2` and `--`
+//! use `=:=`. The search BIFs stop at the first match, so an improper tail
+//! after it is never seen (`member(1, [1|b])` is `true`); reaching an
+//! improper tail is `badarg`, and so is a key position below 1 even for `[]`.
+
+use super::compare::{equal, exact_equal};
+use super::{BifResult, Exception, list_elements, usize_arg};
+use crate::heap::ProcessMemory;
+use crate::term::Term;
+
+pub fn length(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let mut n: i64 = 0;
+    let mut t = a[0];
+    while let Some((_, tl)) = t.cons_parts(p) {
+        n += 1;
+        t = tl;
+    }
+    if !t.is_nil() {
+        return Err(Exception::badarg());
+    }
+    Ok(p.int(n))
+}
+
+pub fn hd(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    a[0].cons_parts(p)
+        .map(|(h, _)| h)
+        .ok_or_else(Exception::badarg)
+}
+
+pub fn tl(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    a[0].cons_parts(p)
+        .map(|(_, t)| t)
+        .ok_or_else(Exception::badarg)
+}
+
+/// `A ++ B`: `A` must be a proper list; `B` can be anything (`[] ++ a` is `a`).
+pub fn append(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let els = list_elements(p, a[0]).ok_or_else(Exception::badarg)?;
+    Ok(p.list(&els, a[1]))
+}
+
+/// `A -- B`: for each element of `B`, the first element of `A` exactly equal
+/// to it is removed. Both must be proper lists.
+pub fn subtract(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let left = list_elements(p, a[0]).ok_or_else(Exception::badarg)?;
+    let mut right = list_elements(p, a[1]).ok_or_else(Exception::badarg)?;
+    if right.is_empty() {
+        return Ok(a[0]);
+    }
+    // Walking `A` in order and dropping an element while an equal one is
+    // left in `B` removes exactly the first occurrences.
+    let mut kept = Vec::with_capacity(left.len());
+    for x in left {
+        match right.iter().position(|&y| exact_equal(p, x, y)) {
+            Some(i) => {
+                right.swap_remove(i);
+            }
+            None => kept.push(x),
+        }
+    }
+    Ok(p.list(&kept, Term::NIL))
+}
+
+/// `lists:reverse(List, Tail)`: `List` must be a proper list.
+pub fn reverse(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let els = list_elements(p, a[0]).ok_or_else(Exception::badarg)?;
+    let mut out = a[1];
+    for e in els {
+        out = p.cons(e, out);
+    }
+    Ok(out)
+}
+
+/// The first tuple of `list` whose element `n` (1-based) equals `key`.
+fn keysearch(p: &ProcessMemory, key: Term, n: Term, list: Term) -> Result<Option<Term>, Exception> {
+    let n = match usize_arg(n) {
+        Some(n) if n >= 1 => n,
+        _ => return Err(Exception::badarg()),
+    };
+    let mut t = list;
+    while let Some((h, tl)) = t.cons_parts(p) {
+        if let Some(els) = h.tuple_elements(p)
+            && els.len() >= n
+            && equal(p, els[n - 1], key)
+        {
+            return Ok(Some(h));
+        }
+        t = tl;
+    }
+    if t.is_nil() {
+        Ok(None)
+    } else {
+        Err(Exception::badarg())
+    }
+}
+
+pub fn keyfind(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    Ok(keysearch(p, a[0], a[1], a[2])?.unwrap_or(Term::boolean(false)))
+}
+
+pub fn keymember(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    Ok(Term::boolean(keysearch(p, a[0], a[1], a[2])?.is_some()))
+}
+
+pub fn member(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let mut t = a[1];
+    while let Some((h, tl)) = t.cons_parts(p) {
+        if exact_equal(p, h, a[0]) {
+            return Ok(Term::boolean(true));
+        }
+        t = tl;
+    }
+    if t.is_nil() {
+        Ok(Term::boolean(false))
+    } else {
+        Err(Exception::badarg())
+    }
+}

@@ -1,0 +1,502 @@
+//! Built-in functions: the `erlang`, `lists` and `maps` functions that erts
+//! implements natively, with BEAM's semantics and error reasons.
+//!
+//! # Calling convention
+//!
+//! A BIF is a plain Rust function `fn(&mut ProcessMemory, &[Term]) ->
+//! Result<Term, Exception>` ([`Bif`]). It gets the calling process's memory
+//! (to allocate its result) and its arguments, and returns the result or an
+//! [`Exception`] carrying the class (`error`, `exit`, `throw`) and the reason
+//! term (`badarg`, `{badmap, M}`, ...), built on the same heap.
+//!
+//! BIFs allocate only through the non-collecting constructors of
+//! [`ProcessMemory`] (which spill into heap fragments when the heap is full),
+//! so a BIF never triggers a garbage collection: its argument terms and every
+//! term it has built stay valid for the whole call. The caller (compiled code)
+//! treats a BIF call as a point where `htop` may move but no term moves.
+//!
+//! Lists, strings, iolists and terms are walked with loops and explicit
+//! stacks, never by recursion on their length or depth, so no input can
+//! overflow the native stack of a scheduler thread.
+//!
+//! BIFs are found by name through [`lookup`] (`lookup("erlang", "element", 2)`)
+//! or by a stable index ([`index_of`], [`by_index`]) that compiled code can
+//! embed. Compiled code reaches a BIF through [`coral_call_bif`], an
+//! `extern "C"` entry point that takes the index, catches any Rust panic (which
+//! must never unwind through compiled frames) and reports an exception through
+//! an out-parameter, leaving the reason on the process heap.
+
+mod atoms;
+mod binaries;
+mod compare;
+mod lists;
+mod logic;
+mod maps;
+mod text;
+mod tuples;
+mod types;
+
+pub use text::{format_decimals, format_scientific};
+
+use crate::atom::{self, Atom};
+use crate::heap::{ProcessContext, ProcessMemory};
+use crate::term::{HeapAccess, Term};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The class of an exception.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Class {
+    Error = 0,
+    Exit = 1,
+    Throw = 2,
+}
+
+impl Class {
+    /// The class as the atom `try ... catch Class:Reason` binds.
+    pub fn atom(self) -> Atom {
+        match self {
+            Class::Error => atom::ERROR,
+            Class::Exit => atom::EXIT,
+            Class::Throw => atom::THROW,
+        }
+    }
+}
+
+/// A raised exception: its class and its reason term (on the heap of the
+/// process that raised it).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Exception {
+    pub class: Class,
+    pub reason: Term,
+}
+
+/// What a BIF returns.
+pub type BifResult = Result<Term, Exception>;
+
+/// A built-in function.
+pub type Bif = fn(&mut ProcessMemory, &[Term]) -> BifResult;
+
+impl Exception {
+    /// `error:Reason`.
+    pub fn error(reason: Term) -> Exception {
+        Exception {
+            class: Class::Error,
+            reason,
+        }
+    }
+
+    pub fn exit(reason: Term) -> Exception {
+        Exception {
+            class: Class::Exit,
+            reason,
+        }
+    }
+
+    pub fn throw(reason: Term) -> Exception {
+        Exception {
+            class: Class::Throw,
+            reason,
+        }
+    }
+
+    /// `error:Atom`.
+    pub fn error_atom(a: Atom) -> Exception {
+        Exception::error(Term::atom(a))
+    }
+
+    pub fn badarg() -> Exception {
+        Exception::error_atom(atom::BADARG)
+    }
+
+    pub fn badarith() -> Exception {
+        Exception::error_atom(atom::BADARITH)
+    }
+
+    pub fn system_limit() -> Exception {
+        Exception::error_atom(atom::SYSTEM_LIMIT)
+    }
+
+    /// `error:{Tag, Value}`, the shape of `{badmatch, V}`, `{badmap, M}`,
+    /// `{badkey, K}`, `{case_clause, V}`, `{try_clause, V}`, ...
+    pub fn error_with(p: &mut ProcessMemory, tag: Atom, value: Term) -> Exception {
+        let reason = p.tuple(&[Term::atom(tag), value]).unwrap_or(Term::NIL);
+        Exception::error(reason)
+    }
+
+    pub fn badmatch(p: &mut ProcessMemory, value: Term) -> Exception {
+        Exception::error_with(p, atom::BADMATCH, value)
+    }
+
+    pub fn badmap(p: &mut ProcessMemory, value: Term) -> Exception {
+        Exception::error_with(p, atom::BADMAP, value)
+    }
+
+    pub fn badkey(p: &mut ProcessMemory, key: Term) -> Exception {
+        Exception::error_with(p, atom::BADKEY, key)
+    }
+
+    pub fn case_clause(p: &mut ProcessMemory, value: Term) -> Exception {
+        Exception::error_with(p, atom::CASE_CLAUSE, value)
+    }
+
+    pub fn try_clause(p: &mut ProcessMemory, value: Term) -> Exception {
+        Exception::error_with(p, atom::TRY_CLAUSE, value)
+    }
+
+    /// The `{Class, Reason}` tuple, as `catch C:R -> {C, R}` would build it.
+    pub fn to_tuple(self, p: &mut ProcessMemory) -> Term {
+        p.tuple(&[Term::atom(self.class.atom()), self.reason])
+            .unwrap_or(Term::NIL)
+    }
+}
+
+/// One entry of the BIF table.
+#[derive(Copy, Clone)]
+pub struct BifEntry {
+    pub module: &'static str,
+    pub name: &'static str,
+    pub arity: u8,
+    pub fun: Bif,
+}
+
+impl std::fmt::Debug for BifEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}/{}", self.module, self.name, self.arity)
+    }
+}
+
+macro_rules! bif_table {
+    ($($m:literal : $n:literal / $a:literal => $f:path,)*) => {
+        /// Every BIF, in a fixed order: an entry's position is its index.
+        static TABLE: &[BifEntry] = &[
+            $(BifEntry { module: $m, name: $n, arity: $a, fun: $f },)*
+        ];
+    };
+}
+
+bif_table! {
+    // Type tests.
+    "erlang":"is_atom"/1 => types::is_atom,
+    "erlang":"is_binary"/1 => types::is_binary,
+    "erlang":"is_bitstring"/1 => types::is_bitstring,
+    "erlang":"is_boolean"/1 => types::is_boolean,
+    "erlang":"is_float"/1 => types::is_float,
+    "erlang":"is_function"/1 => types::is_function_1,
+    "erlang":"is_function"/2 => types::is_function_2,
+    "erlang":"is_integer"/1 => types::is_integer,
+    "erlang":"is_list"/1 => types::is_list,
+    "erlang":"is_map"/1 => types::is_map,
+    "erlang":"is_number"/1 => types::is_number,
+    "erlang":"is_pid"/1 => types::is_pid,
+    "erlang":"is_port"/1 => types::is_port,
+    "erlang":"is_record"/2 => types::is_record_2,
+    "erlang":"is_record"/3 => types::is_record_3,
+    "erlang":"is_reference"/1 => types::is_reference,
+    "erlang":"is_tuple"/1 => types::is_tuple,
+    // Tuples.
+    "erlang":"element"/2 => tuples::element,
+    "erlang":"setelement"/3 => tuples::setelement,
+    "erlang":"tuple_size"/1 => tuples::tuple_size,
+    "erlang":"size"/1 => tuples::size,
+    "erlang":"make_tuple"/2 => tuples::make_tuple_2,
+    "erlang":"make_tuple"/3 => tuples::make_tuple_3,
+    "erlang":"append_element"/2 => tuples::append_element,
+    "erlang":"tuple_to_list"/1 => tuples::tuple_to_list,
+    "erlang":"list_to_tuple"/1 => tuples::list_to_tuple,
+    // Lists.
+    "erlang":"length"/1 => lists::length,
+    "erlang":"hd"/1 => lists::hd,
+    "erlang":"tl"/1 => lists::tl,
+    "erlang":"++"/2 => lists::append,
+    "erlang":"--"/2 => lists::subtract,
+    "lists":"reverse"/2 => lists::reverse,
+    "lists":"keyfind"/3 => lists::keyfind,
+    "lists":"keymember"/3 => lists::keymember,
+    "lists":"member"/2 => lists::member,
+    // Atoms.
+    "erlang":"atom_to_list"/1 => atoms::atom_to_list,
+    "erlang":"list_to_atom"/1 => atoms::list_to_atom,
+    "erlang":"list_to_existing_atom"/1 => atoms::list_to_existing_atom,
+    "erlang":"atom_to_binary"/1 => atoms::atom_to_binary_1,
+    "erlang":"atom_to_binary"/2 => atoms::atom_to_binary_2,
+    "erlang":"binary_to_atom"/1 => atoms::binary_to_atom_1,
+    "erlang":"binary_to_atom"/2 => atoms::binary_to_atom_2,
+    "erlang":"binary_to_existing_atom"/1 => atoms::binary_to_existing_atom_1,
+    "erlang":"binary_to_existing_atom"/2 => atoms::binary_to_existing_atom_2,
+    // Numbers as text.
+    "erlang":"integer_to_list"/1 => text::integer_to_list_1,
+    "erlang":"integer_to_list"/2 => text::integer_to_list_2,
+    "erlang":"integer_to_binary"/1 => text::integer_to_binary_1,
+    "erlang":"integer_to_binary"/2 => text::integer_to_binary_2,
+    "erlang":"list_to_integer"/1 => text::list_to_integer_1,
+    "erlang":"list_to_integer"/2 => text::list_to_integer_2,
+    "erlang":"binary_to_integer"/1 => text::binary_to_integer_1,
+    "erlang":"binary_to_integer"/2 => text::binary_to_integer_2,
+    "erlang":"float_to_list"/1 => text::float_to_list_1,
+    "erlang":"float_to_list"/2 => text::float_to_list_2,
+    "erlang":"float_to_binary"/1 => text::float_to_binary_1,
+    "erlang":"float_to_binary"/2 => text::float_to_binary_2,
+    "erlang":"list_to_float"/1 => text::list_to_float,
+    "erlang":"binary_to_float"/1 => text::binary_to_float,
+    // Binaries.
+    "erlang":"binary_to_list"/1 => binaries::binary_to_list_1,
+    "erlang":"binary_to_list"/3 => binaries::binary_to_list_3,
+    "erlang":"list_to_binary"/1 => binaries::list_to_binary,
+    "erlang":"bitstring_to_list"/1 => binaries::bitstring_to_list,
+    "erlang":"list_to_bitstring"/1 => binaries::list_to_bitstring,
+    "erlang":"iolist_to_binary"/1 => binaries::iolist_to_binary,
+    "erlang":"iolist_size"/1 => binaries::iolist_size,
+    "erlang":"split_binary"/2 => binaries::split_binary,
+    "erlang":"binary_part"/2 => binaries::binary_part_2,
+    "erlang":"binary_part"/3 => binaries::binary_part_3,
+    "erlang":"byte_size"/1 => binaries::byte_size,
+    "erlang":"bit_size"/1 => binaries::bit_size,
+    // Booleans.
+    "erlang":"not"/1 => logic::not,
+    "erlang":"and"/2 => logic::and,
+    "erlang":"or"/2 => logic::or,
+    "erlang":"xor"/2 => logic::xor,
+    // Term comparison.
+    "erlang":"=="/2 => compare::eq,
+    "erlang":"/="/2 => compare::ne,
+    "erlang":"=:="/2 => compare::exact_eq,
+    "erlang":"=/="/2 => compare::exact_ne,
+    "erlang":"<"/2 => compare::lt,
+    "erlang":">"/2 => compare::gt,
+    "erlang":"=<"/2 => compare::le,
+    "erlang":">="/2 => compare::ge,
+    "erlang":"max"/2 => compare::max,
+    "erlang":"min"/2 => compare::min,
+    // Maps.
+    "erlang":"map_size"/1 => maps::map_size,
+    "erlang":"is_map_key"/2 => maps::is_map_key,
+    "erlang":"map_get"/2 => maps::map_get,
+    "maps":"get"/2 => maps::get_2,
+    "maps":"get"/3 => maps::get_3,
+    "maps":"find"/2 => maps::find,
+    "maps":"put"/3 => maps::put,
+    "maps":"remove"/2 => maps::remove,
+    "maps":"update"/3 => maps::update,
+    "maps":"is_key"/2 => maps::is_key,
+    "maps":"keys"/1 => maps::keys,
+    "maps":"values"/1 => maps::values,
+    "maps":"to_list"/1 => maps::to_list,
+    "maps":"from_list"/1 => maps::from_list,
+    "maps":"merge"/2 => maps::merge,
+    "maps":"size"/1 => maps::size,
+    "maps":"new"/0 => maps::new,
+}
+
+/// Every BIF entry, in index order.
+pub fn table() -> &'static [BifEntry] {
+    TABLE
+}
+
+fn key(module: &str, name: &str, arity: u8) -> String {
+    format!("{module}:{name}/{arity}")
+}
+
+fn index() -> &'static HashMap<String, usize> {
+    static INDEX: OnceLock<HashMap<String, usize>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        TABLE
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (key(e.module, e.name, e.arity), i))
+            .collect()
+    })
+}
+
+/// The index of `module:name/arity` in the table.
+pub fn index_of(module: &str, name: &str, arity: usize) -> Option<usize> {
+    let arity = u8::try_from(arity).ok()?;
+    index().get(&key(module, name, arity)).copied()
+}
+
+/// The BIF `module:name/arity`, if the runtime implements it.
+pub fn lookup(module: &str, name: &str, arity: usize) -> Option<Bif> {
+    index_of(module, name, arity).map(|i| TABLE[i].fun)
+}
+
+/// The entry at `index`.
+pub fn by_index(index: usize) -> Option<&'static BifEntry> {
+    TABLE.get(index)
+}
+
+/// Calls the BIF at `index` with `args`, checking the arity.
+pub fn call(p: &mut ProcessMemory, index: usize, args: &[Term]) -> Option<BifResult> {
+    let e = TABLE.get(index)?;
+    (e.arity as usize == args.len()).then(|| (e.fun)(p, args))
+}
+
+/// Where [`coral_call_bif`] reports an exception: `class` is a [`Class`]
+/// discriminant, `reason` the reason term.
+#[repr(C)]
+#[derive(Copy, Clone, Debug)]
+pub struct ExceptionSlot {
+    pub class: u64,
+    pub reason: Term,
+}
+
+/// The entry point compiled code calls a BIF through: `system_v`, no unwinding.
+///
+/// Returns the result term, or `NON_VALUE` after writing the exception to
+/// `*exc`. An unknown index or an arity mismatch is reported as `badarg`
+/// (a loader bug, never a user-visible case), and so is a Rust panic inside
+/// a BIF, which must not unwind into compiled frames.
+///
+/// # Safety
+/// `ctx` must be the context of a live process no one else borrows, `args`
+/// must point at `nargs` valid terms of that process (or be null when
+/// `nargs` is 0), and `exc` must be valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn coral_call_bif(
+    ctx: *mut ProcessContext,
+    index: u32,
+    args: *const Term,
+    nargs: u32,
+    exc: *mut ExceptionSlot,
+) -> Term {
+    // SAFETY: the caller passes the context of a live, unborrowed process.
+    let p = unsafe { ProcessMemory::from_context(ctx) };
+    let args: &[Term] = if nargs == 0 {
+        &[]
+    } else {
+        // SAFETY: the caller passes `nargs` valid terms at `args`.
+        unsafe { std::slice::from_raw_parts(args, nargs as usize) }
+    };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        call(p, index as usize, args).unwrap_or_else(|| Err(Exception::badarg()))
+    }))
+    .unwrap_or_else(|_| Err(Exception::badarg()));
+    match outcome {
+        Ok(t) => t,
+        Err(e) => {
+            // SAFETY: the caller passes a writable slot.
+            unsafe {
+                *exc = ExceptionSlot {
+                    class: e.class as u64,
+                    reason: e.reason,
+                }
+            };
+            Term::NON_VALUE
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Helpers shared by the BIF modules.
+
+/// The elements of a proper list, or `None` if `t` is not one.
+pub(crate) fn list_elements<H: HeapAccess + ?Sized>(heap: &H, mut t: Term) -> Option<Vec<Term>> {
+    let mut out = Vec::new();
+    while let Some((h, tl)) = t.cons_parts(heap) {
+        out.push(h);
+        t = tl;
+    }
+    t.is_nil().then_some(out)
+}
+
+/// A small non-negative integer argument that fits a `usize`.
+pub(crate) fn usize_arg(t: Term) -> Option<usize> {
+    t.small_value().and_then(|v| usize::try_from(v).ok())
+}
+
+/// An encoding argument of the atom/binary conversions: `true` for
+/// `latin1`, `false` for `utf8` and `unicode`.
+pub(crate) fn latin1_encoding(t: Term) -> Result<bool, Exception> {
+    match t.atom_value() {
+        Some(atom::LATIN1) => Ok(true),
+        Some(atom::UTF8) | Some(atom::UNICODE) => Ok(false),
+        _ => Err(Exception::badarg()),
+    }
+}
+
+/// The string of code points `chars` as an Erlang list.
+pub(crate) fn char_list(
+    p: &mut ProcessMemory,
+    chars: impl DoubleEndedIterator<Item = u32>,
+) -> Term {
+    let mut l = Term::NIL;
+    for c in chars.rev() {
+        let ch = Term::small(c as i64).unwrap_or(Term::NIL);
+        l = p.cons(ch, l);
+    }
+    l
+}
+
+/// The list of `bytes` as small integers.
+pub(crate) fn byte_list(p: &mut ProcessMemory, bytes: &[u8], tail: Term) -> Term {
+    let mut l = tail;
+    for &b in bytes.iter().rev() {
+        l = p.cons(Term::small(b as i64).unwrap_or(Term::NIL), l);
+    }
+    l
+}
+
+/// A bitstring holding the first `bits` bits of `bytes`.
+pub(crate) fn make_bitstring(p: &mut ProcessMemory, bytes: &[u8], bits: usize) -> Term {
+    let b = p.binary(bytes);
+    if bits.is_multiple_of(8) && bits == bytes.len() * 8 {
+        b
+    } else {
+        p.sub_binary(b, 0, bits).unwrap_or(b)
+    }
+}
+
+/// The bytes of a byte-aligned binary argument (copied out, so the heap can
+/// be allocated on afterwards), or `None` if `t` is not a binary.
+pub(crate) fn binary_bytes(p: &ProcessMemory, t: Term) -> Option<Vec<u8>> {
+    let v = t.bits(p)?;
+    if !v.bit_size.is_multiple_of(8) {
+        return None;
+    }
+    match v.as_bytes() {
+        Some(b) => Some(b.to_vec()),
+        None => Some(v.to_bit_vec().0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names_are_unique_and_found() {
+        let mut seen = std::collections::HashSet::new();
+        for (i, e) in table().iter().enumerate() {
+            assert!(seen.insert((e.module, e.name, e.arity)), "duplicate {e:?}");
+            assert_eq!(index_of(e.module, e.name, e.arity as usize), Some(i));
+        }
+        assert!(lookup("erlang", "element", 2).is_some());
+        assert!(lookup("erlang", "element", 3).is_none());
+        assert!(lookup("erlang", "no_such_bif", 1).is_none());
+    }
+
+    #[test]
+    fn extern_entry_reports_exceptions() {
+        let mut p = ProcessMemory::new();
+        let i = index_of("erlang", "hd", 1).unwrap() as u32;
+        let mut slot = ExceptionSlot {
+            class: 99,
+            reason: Term::NIL,
+        };
+        let ctx = &mut p.ctx as *mut ProcessContext;
+        let arg = [Term::NIL];
+        // SAFETY: `ctx` is the live process above; one valid argument.
+        let r = unsafe { coral_call_bif(ctx, i, arg.as_ptr(), 1, &mut slot) };
+        assert!(r.is_non_value());
+        assert_eq!(slot.class, Class::Error as u64);
+        assert_eq!(slot.reason, Term::atom(atom::BADARG));
+        let l = p.cons(Term::small(7).unwrap(), Term::NIL);
+        let ctx = &mut p.ctx as *mut ProcessContext;
+        // SAFETY: as above.
+        let r = unsafe { coral_call_bif(ctx, i, [l].as_ptr(), 1, &mut slot) };
+        assert_eq!(r, Term::small(7).unwrap());
+        // SAFETY: a wrong arity is refused, not called.
+        let r = unsafe { coral_call_bif(ctx, i, std::ptr::null(), 0, &mut slot) };
+        assert!(r.is_non_value());
+    }
+}
