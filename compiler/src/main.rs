@@ -56,6 +56,8 @@ enum Stage {
     Ast,
     /// The syntax tree printed back as Core Erlang.
     Core,
+    /// Coral's intermediate representation, after lowering and its passes.
+    Ir,
 }
 
 /// A failure already reported to the user; the command exits with 1.
@@ -88,9 +90,33 @@ fn colour() -> bool {
 
 /// Reads and parses one file, reporting any error.
 fn parse(path: &std::path::Path) -> Result<coral_syntax::ast::Module, Reported> {
+    parse_source(path).map(|(_, module)| module)
+}
+
+/// Reads and parses one file, keeping its text for later diagnostics.
+fn parse_source(path: &std::path::Path) -> Result<(Source, coral_syntax::ast::Module), Reported> {
     let source = Source::load(path).map_err(fail)?;
-    coral_syntax::parse_module_bytes(&source.name, &source.bytes).map_err(|diagnostics| {
-        diagnostics.emit_to_stderr(colour());
+    let module =
+        coral_syntax::parse_module_bytes(&source.name, &source.bytes).map_err(|diagnostics| {
+            diagnostics.emit_to_stderr(colour());
+            Reported
+        })?;
+    Ok((source, module))
+}
+
+/// Lowers a parsed module to IR, reporting an error as a diagnostic at its span.
+fn lower(source: &Source, module: &coral_syntax::ast::Module) -> Result<coral_ir::Module, Reported> {
+    coral_ir::lower(module).map_err(|error| {
+        // The module parsed, so its bytes are UTF-8.
+        let text = String::from_utf8_lossy(&source.bytes);
+        let diagnostic = coral_syntax::Diagnostic {
+            message: error.message.clone(),
+            span: error.span.range(),
+            label: String::new(),
+            notes: Vec::new(),
+        };
+        coral_syntax::Diagnostics::new(&source.name, &text, vec![diagnostic])
+            .emit_to_stderr(colour());
         Reported
     })
 }
@@ -104,10 +130,11 @@ fn check(files: &[PathBuf]) -> Result<(), Reported> {
 }
 
 fn dump(stage: Stage, path: &std::path::Path) -> Result<(), Reported> {
-    let module = parse(path)?;
+    let (source, module) = parse_source(path)?;
     let text = match stage {
         Stage::Ast => coral_syntax::dump::module(&module),
         Stage::Core => coral_syntax::print::module(&module),
+        Stage::Ir => coral_ir::print(&lower(&source, &module)?),
     };
     use std::io::Write;
     let mut out = std::io::stdout().lock();
