@@ -171,7 +171,12 @@ impl RawDest {
         Term::boxed_from_address(to as usize)
     }
 
-    fn copy<S: CopySource + ?Sized>(&mut self, term: Term, src: &S, flatten: bool) -> Term {
+    pub(crate) fn copy<S: CopySource + ?Sized>(
+        &mut self,
+        term: Term,
+        src: &S,
+        flatten: bool,
+    ) -> Term {
         let owned = |t: Term| t.address().is_some_and(|a| src.owns(a));
         if !owned(term) {
             return term;

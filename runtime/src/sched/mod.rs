@@ -1,0 +1,988 @@
+//! The scheduler: runs processes on a pool of threads, one per core by
+//! default, with BEAM's priorities, preemption by reductions, work stealing,
+//! and threads that sleep when there is nothing to run.
+//!
+//! # Run queues
+//!
+//! Each scheduler thread has a FIFO run queue per priority (max, high,
+//! normal, low); a process woken by a non-scheduler thread (the timer
+//! thread, an I/O thread, a test) goes to a shared injector queue of its
+//! priority. A thread picks the highest priority that has work: its own
+//! queue, then the injector, then steals from another thread. Normal and low
+//! interleave as in BEAM: a low-priority process is picked after every
+//! eight normal ones when both wait (BEAM's `RESCHEDULE_LOW`), and whenever
+//! no normal one is ready. Every 61st pick looks at the injector first so
+//! that work from outside is never starved by a busy local queue.
+//!
+//! # A process's life on a thread
+//!
+//! A process is in one of four states (`process::WAITING`, `QUEUED`,
+//! `RUNNING`, `EXITED`). Only a `QUEUED` process sits in a run queue, and
+//! only the thread that takes it from there touches its body until it
+//! leaves `RUNNING`. A sender pushes to the inbox, then moves `WAITING` to
+//! `QUEUED` (and queues the process) or flags a `RUNNING` process
+//! `NOTIFIED`, so that its owner, about to wait, looks at its inbox again.
+//! A process waiting in `receive` is in no queue and costs nothing.
+//!
+//! Each slice: handle pending signals (messages move to the private queue,
+//! exit signals may kill), give the code `CONTEXT_REDS` reductions, call its
+//! entry, and act on the status it returns (see `process`).
+//!
+//! # Sleeping
+//!
+//! An idle thread counts itself as sleeping, looks at every queue once more,
+//! and waits on a condition variable; whoever queues work wakes one sleeper
+//! if the count is non-zero. The count and the queues are read and written
+//! with sequentially consistent fences on both sides, so a wake-up is never
+//! lost and no thread spins.
+//!
+//! # Shutdown
+//!
+//! The runtime stops when `halt` is called or the main process exits (BEAM
+//! under `erl -noshell -eval 'm:main(), halt(0).'`): status 0 when main
+//! returns normally, 1 (with a report on standard error) when it dies. Other
+//! processes are killed where they stand. Blocking work never runs on a
+//! scheduler thread: see [`RuntimeHandle::run_blocking`].
+
+use crate::atom::{self, Atom};
+use crate::copy::CopySource;
+use crate::heap::{HeapFragment, ProcessMemory};
+use crate::mailbox::copy_message;
+use crate::process::table::ProcessTable;
+use crate::process::{
+    CONTEXT_REDS, EXITED, NOTIFIED, Object, Priority, ProcShared, Process, ProcessCode, QUEUED,
+    RUNNING, SpawnOpts, WAITING, down_message, exit_message, pid_term, status,
+};
+use crate::registry::Registry;
+use crate::signal::{ExitKind, InfoReplyTo, Message, RefId, Signal};
+use crate::term::Term;
+use crate::timer::{Action, Dest, Timers};
+use crossbeam_deque::{Injector, Steal, Stealer, Worker};
+use std::cell::{Cell, RefCell, UnsafeCell};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering, fence};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, mpsc};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub use crate::process::report::TermPrinter;
+
+type Task = Arc<ProcShared>;
+/// A job for the blocking-work pool.
+type IoJob = Box<dyn FnOnce() + Send>;
+
+/// How a runtime is set up.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Scheduler threads; 0 means one per core.
+    pub schedulers: usize,
+    /// The process limit (`+P`). OTP 25's own default is 262144; Coral's
+    /// is 1048576 so that a million processes fit without a flag.
+    pub max_processes: usize,
+    /// The main process traps exits, as the process running `erl -eval`
+    /// does.
+    pub main_traps_exits: bool,
+    /// Write error reports for processes that die of an uncaught error.
+    pub crash_reports: bool,
+    /// Threads of the blocking-work pool.
+    pub io_threads: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            schedulers: 0,
+            max_processes: 1 << 20,
+            main_traps_exits: true,
+            crash_reports: true,
+            io_threads: 2,
+        }
+    }
+}
+
+/// What `erlang:halt` asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HaltStatus {
+    Code(i32),
+    Abort,
+    /// `halt("...")`: BEAM writes a crash dump with this slogan and exits 1.
+    Slogan(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HaltRequest {
+    pub status: HaltStatus,
+    pub flush: bool,
+}
+
+impl HaltRequest {
+    /// Reads `halt(Status, Options)`'s arguments; `None` for `badarg`.
+    pub fn from_terms(status: Term, options: Term, heap: &ProcessMemory) -> Option<HaltRequest> {
+        let status = if let Some(n) = status.small_value() {
+            if n < 0 {
+                return None;
+            }
+            HaltStatus::Code(n as i32)
+        } else if status.atom_value().and_then(Atom::text) == Some("abort") {
+            HaltStatus::Abort
+        } else {
+            let mut s = String::new();
+            let mut l = status;
+            while let Some((c, rest)) = l.cons_parts(heap) {
+                s.push(char::from_u32(c.small_value()? as u32)?);
+                l = rest;
+            }
+            if !l.is_nil() {
+                return None;
+            }
+            HaltStatus::Slogan(s)
+        };
+        let mut flush = true;
+        let mut l = options;
+        while let Some((o, rest)) = l.cons_parts(heap) {
+            match o.tuple_elements(heap) {
+                Some(&[k, v]) if k.atom_value().and_then(Atom::text) == Some("flush") => {
+                    flush = v == Term::atom(atom::TRUE);
+                    if !flush && v != Term::atom(atom::FALSE) {
+                        return None;
+                    }
+                }
+                _ => return None,
+            }
+            l = rest;
+        }
+        if !l.is_nil() {
+            return None;
+        }
+        Some(HaltRequest { status, flush })
+    }
+
+    /// The exit status of the operating-system process.
+    pub fn exit_code(&self) -> i32 {
+        match &self.status {
+            HaltStatus::Code(n) => *n,
+            // 128 + SIGABRT, what a shell reports for an aborted program.
+            HaltStatus::Abort => 134,
+            HaltStatus::Slogan(_) => 1,
+        }
+    }
+}
+
+static NEXT_RUNTIME: AtomicUsize = AtomicUsize::new(1);
+static REF_COUNTER: AtomicU64 = AtomicU64::new(1);
+static TERM_PRINTER: OnceLock<TermPrinter> = OnceLock::new();
+
+/// Installs the printer error reports use (the runtime's `~p`).
+pub fn set_term_printer(p: TermPrinter) {
+    let _ = TERM_PRINTER.set(p);
+}
+
+fn print_term(t: Term, heap: &ProcessMemory) -> String {
+    match TERM_PRINTER.get() {
+        Some(p) => p(t, heap),
+        None => crate::process::report::plain_print(t, heap),
+    }
+}
+
+thread_local! {
+    /// Reference ids are handed out in blocks, so threads rarely share the
+    /// global counter's cache line.
+    static REF_BLOCK: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+    static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
+}
+
+const REF_BLOCK_SIZE: u64 = 1024;
+
+/// A reference id unique in this operating-system process.
+pub fn new_ref_id() -> RefId {
+    let n = REF_BLOCK.with(|b| {
+        let (mut next, mut end) = b.get();
+        if next == end {
+            next = REF_COUNTER.fetch_add(REF_BLOCK_SIZE, Ordering::Relaxed);
+            end = next + REF_BLOCK_SIZE;
+        }
+        b.set((next + 1, end));
+        next
+    });
+    [n, 0]
+}
+
+/// A scheduler thread's own queues.
+struct Local {
+    rt_id: usize,
+    index: usize,
+    queues: [Worker<Task>; 4],
+    ticks: u64,
+    normal_picks: u32,
+}
+
+pub(crate) struct RuntimeInner {
+    id: usize,
+    pub(crate) config: Config,
+    pub(crate) table: ProcessTable,
+    pub(crate) registry: Registry,
+    pub(crate) timers: Arc<Timers>,
+    injectors: [Injector<Task>; 4],
+    stealers: OnceLock<Vec<[Stealer<Task>; 4]>>,
+    sleep_lock: Mutex<()>,
+    sleep_cv: Condvar,
+    sleeping: AtomicUsize,
+    halted: AtomicBool,
+    halt: Mutex<Option<HaltRequest>>,
+    halt_cv: Condvar,
+    /// Pid data of the main process, or `u64::MAX`.
+    main_pid: AtomicU64,
+    io_jobs: Mutex<Option<mpsc::Sender<IoJob>>>,
+}
+
+impl RuntimeInner {
+    pub(crate) fn halted(&self) -> bool {
+        self.halted.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn halt(&self, req: HaltRequest) {
+        {
+            let mut h = self.halt.lock().unwrap_or_else(|e| e.into_inner());
+            if h.is_none() {
+                *h = Some(req);
+            }
+            self.halted.store(true, Ordering::Release);
+        }
+        self.halt_cv.notify_all();
+        let _g = self.sleep_lock.lock().unwrap_or_else(|e| e.into_inner());
+        self.sleep_cv.notify_all();
+    }
+
+    /// Delivers a signal to the process with pid data `to`; the signal back
+    /// when there is no such process (any more).
+    pub(crate) fn deliver(&self, to: u64, signal: Signal) -> Result<(), Signal> {
+        let Some(p) = self.table.get(to) else {
+            return Err(signal);
+        };
+        p.inbox.push(signal)?;
+        self.notify(&p);
+        Ok(())
+    }
+
+    /// Makes a waiting process runnable, or flags a running one.
+    fn notify(&self, p: &Task) {
+        let mut s = p.state.load(Ordering::SeqCst);
+        loop {
+            let next = match s {
+                WAITING => QUEUED,
+                QUEUED | EXITED => return,
+                _ if s & NOTIFIED != 0 => return,
+                _ => s | NOTIFIED,
+            };
+            match p
+                .state
+                .compare_exchange(s, next, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => {
+                    if next == QUEUED {
+                        self.enqueue(p.clone());
+                    }
+                    return;
+                }
+                Err(now) => s = now,
+            }
+        }
+    }
+
+    fn enqueue(&self, p: Task) {
+        let prio = p.priority.load(Ordering::Relaxed) as usize & 3;
+        let rest = LOCAL.with(|l| match l.try_borrow().ok().as_deref() {
+            Some(Some(local)) if local.rt_id == self.id => {
+                local.queues[prio].push(p);
+                None
+            }
+            _ => Some(p),
+        });
+        if let Some(p) = rest {
+            self.injectors[prio].push(p);
+        }
+        self.wake_one();
+    }
+
+    fn wake_one(&self) {
+        fence(Ordering::SeqCst);
+        if self.sleeping.load(Ordering::SeqCst) > 0 {
+            let _g = self.sleep_lock.lock().unwrap_or_else(|e| e.into_inner());
+            self.sleep_cv.notify_one();
+        }
+    }
+
+    fn has_work(&self) -> bool {
+        self.injectors.iter().any(|i| !i.is_empty())
+            || self
+                .stealers
+                .get()
+                .is_some_and(|ss| ss.iter().flatten().any(|s| !s.is_empty()))
+    }
+
+    /// Spawns a process; `init` sets it up before anyone can see it.
+    pub(crate) fn spawn_process(
+        self: &Arc<Self>,
+        entry: ProcessCode,
+        opts: &SpawnOpts,
+        group_leader: u64,
+        init: impl FnOnce(&mut Process),
+    ) -> Option<u64> {
+        let (index, data) = self.table.reserve()?;
+        let gl = if group_leader == u64::MAX {
+            data
+        } else {
+            group_leader
+        };
+        let shared = Arc::new(ProcShared {
+            data,
+            state: AtomicU32::new(QUEUED),
+            inbox: crate::signal::Inbox::new(),
+            body: UnsafeCell::new(None),
+            name: AtomicU32::new(0),
+            group_leader: AtomicU64::new(gl),
+            priority: AtomicU8::new(opts.priority as u8),
+        });
+        let mut p = Process::new(self.clone(), shared.clone(), entry, opts);
+        init(&mut p);
+        // SAFETY: the process is not published yet: no other thread can
+        // reach `body`.
+        unsafe { *shared.body.get() = Some(p) };
+        self.table.publish(index, shared.clone());
+        self.enqueue(shared);
+        Some(data)
+    }
+
+    fn fire_timer(&self, action: Action) {
+        match action {
+            Action::ReceiveTimeout { pid, seq } => {
+                let _ = self.deliver(pid, Signal::ReceiveTimeout { seq });
+            }
+            Action::Send { dest, msg } => {
+                let to = match dest {
+                    Dest::Pid(p) => Some(p),
+                    Dest::Name(n) => self.registry.whereis(n),
+                };
+                if let Some(to) = to {
+                    let _ = self.deliver(to, Signal::Message(msg));
+                }
+            }
+        }
+    }
+
+    fn is_main(&self, data: u64) -> bool {
+        self.main_pid.load(Ordering::Acquire) == data
+    }
+}
+
+use std::sync::atomic::{AtomicU8, AtomicU32};
+
+/// A handle on a runtime for threads that are not processes (I/O threads,
+/// tests): send messages in, ask for process information, spawn.
+#[derive(Clone)]
+pub struct RuntimeHandle(Arc<RuntimeInner>);
+
+impl RuntimeHandle {
+    /// Sends a copy of `term` (from `src`) to `pid`; false if it is gone.
+    pub fn send(&self, pid: Term, term: Term, src: &dyn CopySource) -> bool {
+        let Some(to) = crate::process::pid_data(pid) else {
+            return false;
+        };
+        self.0
+            .deliver(to, Signal::Message(copy_message(term, src)))
+            .is_ok()
+    }
+
+    /// `exit(Pid, Reason)` from outside any process (`from` is shown as the
+    /// sender in a trapped `'EXIT'` message).
+    pub fn exit(&self, pid: Term, from: Term, reason: Term, src: &dyn CopySource) -> bool {
+        let (Some(to), Some(f)) = (
+            crate::process::pid_data(pid),
+            crate::process::pid_data(from),
+        ) else {
+            return false;
+        };
+        let msg = exit_message(f, reason, src);
+        let s = Signal::Exit {
+            from: f,
+            kind: ExitKind::Exit2,
+            msg,
+        };
+        self.0.deliver(to, s).is_ok()
+    }
+
+    /// Spawns a process from outside any process.
+    pub fn spawn(
+        &self,
+        entry: ProcessCode,
+        opts: &SpawnOpts,
+        init: impl FnOnce(&mut Process),
+    ) -> Option<Term> {
+        self.0
+            .spawn_process(entry, opts, u64::MAX, init)
+            .map(pid_term)
+    }
+
+    /// `process_info(Pid, Items)` answered by the process itself; `None`
+    /// if it is gone or does not answer within `timeout`.
+    pub fn process_info(
+        &self,
+        pid: Term,
+        items: &[crate::process::InfoItem],
+        timeout: Duration,
+    ) -> Option<Message> {
+        let to = crate::process::pid_data(pid)?;
+        let (tx, rx) = mpsc::channel();
+        let s = Signal::Info {
+            items: items.to_vec(),
+            reply: InfoReplyTo::External(tx),
+        };
+        self.0.deliver(to, s).ok()?;
+        rx.recv_timeout(timeout).ok().flatten()
+    }
+
+    pub fn whereis(&self, name: Atom) -> Option<Term> {
+        self.0.registry.whereis(name).map(pid_term)
+    }
+
+    pub fn is_alive(&self, pid: Term) -> bool {
+        crate::process::pid_data(pid)
+            .and_then(|d| self.0.table.get(d))
+            .is_some_and(|p| !p.inbox.is_closed())
+    }
+
+    /// Live processes.
+    pub fn process_count(&self) -> usize {
+        self.0.table.count()
+    }
+
+    pub fn process_limit(&self) -> usize {
+        self.0.table.limit()
+    }
+
+    pub fn pending_timers(&self) -> usize {
+        self.0.timers.pending()
+    }
+
+    pub fn halt(&self, req: HaltRequest) {
+        self.0.halt(req)
+    }
+
+    /// Runs blocking work (file or socket I/O, a long computation in Rust)
+    /// on the I/O pool, never on a scheduler thread. The job reports back by
+    /// sending a message through a handle it captured.
+    pub fn run_blocking(&self, job: impl FnOnce() + Send + 'static) -> bool {
+        let tx = self.0.io_jobs.lock().unwrap_or_else(|e| e.into_inner());
+        tx.as_ref().is_some_and(|tx| tx.send(Box::new(job)).is_ok())
+    }
+
+    /// Runs `job` on a dedicated thread of its own (a port driver, a
+    /// long-lived blocking reader).
+    pub fn dedicated_thread(
+        &self,
+        name: &str,
+        job: impl FnOnce() + Send + 'static,
+    ) -> std::io::Result<JoinHandle<()>> {
+        std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn(job)
+    }
+}
+
+impl Process {
+    /// A handle on this process's runtime.
+    pub fn runtime(&self) -> RuntimeHandle {
+        RuntimeHandle(self.rt.clone())
+    }
+}
+
+/// A running runtime: scheduler threads, a timer thread and an I/O pool.
+pub struct Runtime {
+    inner: Arc<RuntimeInner>,
+    threads: Vec<JoinHandle<()>>,
+    timer_thread: Option<JoinHandle<()>>,
+    io_threads: Vec<JoinHandle<()>>,
+    schedulers: usize,
+}
+
+impl Runtime {
+    pub fn new(config: Config) -> Runtime {
+        let schedulers = if config.schedulers == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            config.schedulers
+        };
+        let inner = Arc::new(RuntimeInner {
+            id: NEXT_RUNTIME.fetch_add(1, Ordering::Relaxed),
+            table: ProcessTable::new(config.max_processes),
+            registry: Registry::default(),
+            timers: Arc::new(Timers::new()),
+            injectors: Default::default(),
+            stealers: OnceLock::new(),
+            sleep_lock: Mutex::new(()),
+            sleep_cv: Condvar::new(),
+            sleeping: AtomicUsize::new(0),
+            halted: AtomicBool::new(false),
+            halt: Mutex::new(None),
+            halt_cv: Condvar::new(),
+            main_pid: AtomicU64::new(u64::MAX),
+            io_jobs: Mutex::new(None),
+            config,
+        });
+        let workers: Vec<[Worker<Task>; 4]> = (0..schedulers)
+            .map(|_| std::array::from_fn(|_| Worker::new_fifo()))
+            .collect();
+        let stealers = workers
+            .iter()
+            .map(|w| std::array::from_fn(|i| w[i].stealer()))
+            .collect();
+        let _ = inner.stealers.set(stealers);
+        let threads = workers
+            .into_iter()
+            .enumerate()
+            .map(|(index, queues)| {
+                let rt = inner.clone();
+                std::thread::Builder::new()
+                    .name(format!("coral-sched-{}", index + 1))
+                    .spawn(move || scheduler_main(rt, index, queues))
+                    .expect("cannot start a scheduler thread")
+            })
+            .collect();
+        let timer_thread = {
+            let rt = inner.clone();
+            std::thread::Builder::new()
+                .name("coral-timer".into())
+                .spawn(move || {
+                    let timers = rt.timers.clone();
+                    timers.run(|a| rt.fire_timer(a));
+                })
+                .expect("cannot start the timer thread")
+        };
+        let (tx, rx) = mpsc::channel::<IoJob>();
+        *inner.io_jobs.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
+        let rx = Arc::new(Mutex::new(rx));
+        let io_threads = (0..inner.config.io_threads.max(1))
+            .map(|i| {
+                let rx = rx.clone();
+                std::thread::Builder::new()
+                    .name(format!("coral-io-{}", i + 1))
+                    .spawn(move || {
+                        loop {
+                            let job = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                            match job {
+                                Ok(job) => {
+                                    let _ =
+                                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                                }
+                                Err(_) => return,
+                            }
+                        }
+                    })
+                    .expect("cannot start an I/O thread")
+            })
+            .collect();
+        Runtime {
+            inner,
+            threads,
+            timer_thread: Some(timer_thread),
+            io_threads,
+            schedulers,
+        }
+    }
+
+    pub fn schedulers(&self) -> usize {
+        self.schedulers
+    }
+
+    pub fn handle(&self) -> RuntimeHandle {
+        RuntimeHandle(self.inner.clone())
+    }
+
+    /// Spawns the main process (its exit stops the runtime), waits until the
+    /// runtime halts, shuts it down, and returns the exit status.
+    pub fn run_main(
+        mut self,
+        entry: ProcessCode,
+        opts: &SpawnOpts,
+        init: impl FnOnce(&mut Process),
+    ) -> i32 {
+        let traps = self.inner.config.main_traps_exits;
+        let main_pid = &self.inner.main_pid;
+        let data = self.inner.spawn_process(entry, opts, u64::MAX, |p| {
+            // Before the process is published: it may run, and exit, at once.
+            main_pid.store(p.pid_data(), Ordering::Release);
+            p.trap_exit = traps;
+            init(p)
+        });
+        match data {
+            Some(_) => {}
+            None => {
+                self.inner.halt(HaltRequest {
+                    status: HaltStatus::Code(1),
+                    flush: true,
+                });
+            }
+        }
+        let code = self.wait_halt().exit_code();
+        self.shutdown();
+        code
+    }
+
+    /// Blocks until the runtime halts; what halted it.
+    pub fn wait_halt(&self) -> HaltRequest {
+        let mut h = self.inner.halt.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(r) = h.as_ref() {
+                return r.clone();
+            }
+            h = self
+                .inner
+                .halt_cv
+                .wait(h)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Stops every thread and frees every process.
+    pub fn shutdown(&mut self) {
+        self.inner.halt(HaltRequest {
+            status: HaltStatus::Code(0),
+            flush: true,
+        });
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+        self.inner.timers.stop();
+        if let Some(t) = self.timer_thread.take() {
+            let _ = t.join();
+        }
+        self.inner
+            .io_jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        for t in self.io_threads.drain(..) {
+            let _ = t.join();
+        }
+        // No scheduler runs now: free every process (this also breaks the
+        // process-to-runtime reference cycle).
+        for p in self.inner.table.all() {
+            p.inbox.close();
+            // SAFETY: every scheduler thread has stopped, so no thread owns
+            // any process body.
+            let body = unsafe { (*p.body.get()).take() };
+            drop(body);
+            self.inner.table.remove(p.data);
+        }
+        while self.inner.injectors.iter().any(|i| !i.steal().is_empty()) {}
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn scheduler_main(rt: Arc<RuntimeInner>, index: usize, queues: [Worker<Task>; 4]) {
+    LOCAL.with(|l| {
+        *l.borrow_mut() = Some(Local {
+            rt_id: rt.id,
+            index,
+            queues,
+            ticks: 0,
+            normal_picks: 0,
+        })
+    });
+    while !rt.halted() {
+        match find_task(&rt) {
+            Some(t) => run_task(&rt, t),
+            None => sleep(&rt),
+        }
+    }
+    LOCAL.with(|l| l.borrow_mut().take());
+}
+
+fn sleep(rt: &RuntimeInner) {
+    let g = rt.sleep_lock.lock().unwrap_or_else(|e| e.into_inner());
+    rt.sleeping.fetch_add(1, Ordering::SeqCst);
+    fence(Ordering::SeqCst);
+    if !rt.has_work() && !rt.halted() {
+        let _g = rt.sleep_cv.wait(g).unwrap_or_else(|e| e.into_inner());
+    }
+    rt.sleeping.fetch_sub(1, Ordering::SeqCst);
+}
+
+fn steal_from(rt: &RuntimeInner, local: &Local, prio: usize) -> Option<Task> {
+    loop {
+        let mut retry = false;
+        match rt.injectors[prio].steal_batch_and_pop(&local.queues[prio]) {
+            Steal::Success(t) => return Some(t),
+            Steal::Retry => retry = true,
+            Steal::Empty => {}
+        }
+        if let Some(ss) = rt.stealers.get() {
+            let n = ss.len();
+            for k in 1..n {
+                let victim = &ss[(local.index + k) % n][prio];
+                match victim.steal_batch_and_pop(&local.queues[prio]) {
+                    Steal::Success(t) => return Some(t),
+                    Steal::Retry => retry = true,
+                    Steal::Empty => {}
+                }
+            }
+        }
+        if !retry {
+            return None;
+        }
+    }
+}
+
+fn take(rt: &RuntimeInner, local: &Local, prio: usize, injector_first: bool) -> Option<Task> {
+    if injector_first
+        && let Steal::Success(t) = rt.injectors[prio].steal_batch_and_pop(&local.queues[prio])
+    {
+        return Some(t);
+    }
+    local.queues[prio]
+        .pop()
+        .or_else(|| steal_from(rt, local, prio))
+}
+
+fn find_task(rt: &RuntimeInner) -> Option<Task> {
+    LOCAL.with(|l| {
+        let mut l = l.borrow_mut();
+        let local = l.as_mut()?;
+        local.ticks += 1;
+        let inj = local.ticks % 61 == 0;
+        for prio in [Priority::Max as usize, Priority::High as usize] {
+            if let Some(t) = take(rt, local, prio, inj) {
+                return Some(t);
+            }
+        }
+        let (n, low) = (Priority::Normal as usize, Priority::Low as usize);
+        let order = if local.normal_picks >= 8 {
+            [low, n]
+        } else {
+            [n, low]
+        };
+        for prio in order {
+            if let Some(t) = take(rt, local, prio, inj) {
+                local.normal_picks = if prio == n { local.normal_picks + 1 } else { 0 };
+                return Some(t);
+            }
+        }
+        None
+    })
+}
+
+/// Runs one time slice of a queued process.
+fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
+    task.state.store(RUNNING, Ordering::SeqCst);
+    // SAFETY: we took the process from a run queue in state QUEUED, which
+    // makes this thread its only owner until it leaves RUNNING.
+    let body = unsafe { &mut *task.body.get() };
+    let Some(p) = body.as_mut() else {
+        return;
+    };
+    let reason = loop {
+        p.handle_signals();
+        if let Some(r) = p.exit_pending.take() {
+            break r;
+        }
+        if p.wait.waiting {
+            if !p.wait_satisfied() {
+                match task.state.compare_exchange(
+                    RUNNING,
+                    WAITING,
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                ) {
+                    Ok(_) => return,
+                    Err(_) => {
+                        task.state.store(RUNNING, Ordering::SeqCst);
+                        continue;
+                    }
+                }
+            }
+            p.wait.waiting = false;
+        }
+        if rt.halted() {
+            task.state.store(QUEUED, Ordering::SeqCst);
+            return;
+        }
+        p.mem.ctx.reds = CONTEXT_REDS;
+        p.running = true;
+        let entry = p.entry;
+        let ctx = p.context();
+        // SAFETY: `ctx` is the context of the process this thread owns;
+        // process code never unwinds (see the `process` module).
+        let st = unsafe { entry(ctx) };
+        p.running = false;
+        p.reductions += (CONTEXT_REDS - p.mem.ctx.reds).max(0) as u64;
+        p.mem.ctx.reds = CONTEXT_REDS;
+        match st & 0xff {
+            status::YIELD => {
+                p.handle_signals();
+                if p.exit_pending.is_some() {
+                    continue;
+                }
+                task.state.store(QUEUED, Ordering::SeqCst);
+                rt.enqueue(task.clone());
+                return;
+            }
+            status::WAIT => p.wait.waiting = true,
+            status::EXIT => {
+                let r = p
+                    .mem
+                    .x()
+                    .first()
+                    .copied()
+                    .unwrap_or(Term::atom(atom::NORMAL));
+                break copy_message(r, &p.mem);
+            }
+            status::ERROR => break uncaught_error(rt, p),
+            status::HIBERNATE => hibernate(p),
+            status::HALT => {
+                task.state.store(QUEUED, Ordering::SeqCst);
+                return;
+            }
+            other => {
+                let n = p.mem.int(other as i64);
+                let tag = Term::atom(Atom::intern("bad_status").unwrap_or(atom::UNDEFINED));
+                let r = p.mem.tuple(&[tag, n]).unwrap_or(Term::NIL);
+                break copy_message(r, &p.mem);
+            }
+        }
+    };
+    exit_process(rt, &task, p, reason);
+    // SAFETY: still the owner; the process is EXITED and unreachable from
+    // the table, so dropping its body here is the last use.
+    drop(unsafe { (*task.body.get()).take() });
+}
+
+/// Turns an uncaught exception (x0 class, x1 reason, x2 stack trace) into
+/// the exit reason BEAM gives, writing the error report.
+fn uncaught_error(rt: &RuntimeInner, p: &mut Process) -> Message {
+    p.mem.ensure_x(3);
+    let x = p.mem.x();
+    let (class, reason, stack) = (x[0], x[1], x[2]);
+    let exit = if class == Term::atom(atom::EXIT) {
+        reason
+    } else if class == Term::atom(atom::THROW) {
+        let nocatch = p
+            .mem
+            .tuple(&[Term::atom(atom::NOCATCH), reason])
+            .unwrap_or(Term::NIL);
+        p.mem.tuple(&[nocatch, stack]).unwrap_or(Term::NIL)
+    } else {
+        p.mem.tuple(&[reason, stack]).unwrap_or(Term::NIL)
+    };
+    if class != Term::atom(atom::EXIT) && rt.config.crash_reports && !rt.is_main(p.pid_data()) {
+        let text = crate::process::report::crash_report(p.pid(), print_term(exit, &p.mem));
+        eprint!("{text}");
+    }
+    copy_message(exit, &p.mem)
+}
+
+/// `erlang:hibernate/3`: empty the stack, compact the heap around the live
+/// x registers, and wait for a message.
+fn hibernate(p: &mut Process) {
+    p.mem.ctx.stop = p.mem.ctx.hend;
+    let live = p.mem.ctx.x_live as usize;
+    let _ = p
+        .mem
+        .collect_major(0, live, &mut [], crate::frame::global_frames());
+    p.queue.reset();
+    p.wait.waiting = true;
+}
+
+/// Everything a process owes the world when it exits.
+fn exit_process(rt: &Arc<RuntimeInner>, task: &Task, p: &mut Process, reason: Message) {
+    let me = task.data;
+    let mut leftovers = std::mem::take(&mut p.pending);
+    leftovers.extend(task.inbox.close());
+    let noproc = Term::atom(atom::NOPROC);
+    let empty = HeapFragment::new(0);
+    for s in leftovers {
+        match s {
+            Signal::Link { from } if !p.links.contains(&from) => {
+                let msg = exit_message(me, noproc, &empty);
+                let _ = rt.deliver(
+                    from,
+                    Signal::Exit {
+                        from: me,
+                        kind: ExitKind::Link,
+                        msg,
+                    },
+                );
+            }
+            Signal::Unlink { from } => {
+                p.links.remove(&from);
+            }
+            Signal::Monitor { from, id, name } => {
+                let object = name.map_or(Object::Pid(me), Object::Name);
+                let msg = down_message(id, object, noproc, &empty);
+                let _ = rt.deliver(from, Signal::Down { id, msg });
+            }
+            Signal::Demonitor { id, .. } => {
+                p.monitored_by.remove(&id);
+            }
+            Signal::Info { reply, .. } => match reply {
+                InfoReplyTo::External(tx) => {
+                    let _ = tx.send(None);
+                }
+                InfoReplyTo::Process { pid, id } => {
+                    let m = crate::mailbox::FragmentBuilder::build(
+                        &[
+                            crate::mailbox::Part::Ref(id),
+                            crate::mailbox::Part::Imm(Term::atom(atom::UNDEFINED)),
+                        ],
+                        true,
+                    );
+                    let _ = rt.deliver(pid, Signal::Message(m));
+                }
+            },
+            _ => {}
+        }
+    }
+    task.state.store(EXITED, Ordering::SeqCst);
+    rt.table.remove(me);
+    if let Some(name) = task.registered_name() {
+        rt.registry.unregister_if(name, me);
+    }
+    let src: &dyn CopySource = reason.fragment.as_ref().unwrap_or(&empty);
+    for l in p.links.drain() {
+        let msg = exit_message(me, reason.term, src);
+        let _ = rt.deliver(
+            l,
+            Signal::Exit {
+                from: me,
+                kind: ExitKind::Link,
+                msg,
+            },
+        );
+    }
+    for (id, w) in p.monitored_by.drain() {
+        let object = w.name.map_or(Object::Pid(me), Object::Name);
+        let msg = down_message(id, object, reason.term, src);
+        let _ = rt.deliver(w.pid, Signal::Down { id, msg });
+    }
+    for (id, m) in p.monitors.drain() {
+        let _ = rt.deliver(m.target, Signal::Demonitor { from: me, id });
+    }
+    if let Some(t) = p.wait.timer.take() {
+        rt.timers.cancel(t);
+    }
+    if rt.is_main(me) {
+        let normal = reason.term == Term::atom(atom::NORMAL);
+        if !normal && rt.config.crash_reports {
+            let mut h = ProcessMemory::with_min_heap_size(0);
+            let r = crate::copy::copy_term(reason.term, src, &mut h);
+            eprintln!("init terminating in do_boot ({})", print_term(r, &h));
+        }
+        rt.halt(HaltRequest {
+            status: HaltStatus::Code(if normal { 0 } else { 1 }),
+            flush: true,
+        });
+    }
+}
