@@ -4,12 +4,26 @@
 //! `coral build` links into native executables.
 
 pub mod atom;
+pub mod bif;
 pub mod binary;
 pub mod copy;
+pub mod display;
+pub mod etf;
+pub mod float_text;
 pub mod frame;
 pub mod fun;
 pub mod gc;
 pub mod heap;
 pub mod literal;
+pub mod map;
+pub mod number;
+pub mod order;
+pub mod phash;
 pub mod term;
 pub mod verify;
+pub mod mailbox;
+pub mod process;
+pub mod registry;
+pub mod sched;
+pub mod signal;
+pub mod timer;

@@ -52,9 +52,15 @@
 //! | 11   | `EXTERNAL_PID`  | node atom, creation, id words (2: number, serial)                   | none         |
 //! | 12   | `EXTERNAL_PORT` | node atom, creation, id words (1)                                   | none         |
 //! | 13   | `EXTERNAL_REF`  | node atom, creation, id words (up to 5 u32 values, one per word)    | none         |
+//! | 14   | `HASHMAP_HEAD`  | key count (small), bitmap (small), then the children                | all          |
+//! | 15   | `HASHMAP_NODE`  | bitmap (small), then the children                                   | all          |
 //!
-//! Kinds 14..64 are free (a hash-array-mapped trie for maps above 32 keys will
-//! take two of them). "Traced" words hold terms the GC must visit; untraced
+//! Kinds 16..64 are free. A map above 32 keys is a hash-array-mapped trie
+//! (see `map.rs`): a `HASHMAP_HEAD` is the map term itself, a `HASHMAP_NODE`
+//! an inner node reachable only from a head. Each child is a leaf (a list
+//! pointer to a `[Key | Value]` cons cell) or a boxed pointer to a
+//! `HASHMAP_NODE`; the bitmap says which of the 16 slots are present. Counts
+//! and bitmaps are small integers so that every word of a trie node is a term. "Traced" words hold terms the GC must visit; untraced
 //! words are copied as raw bits. Atoms and creations in the external kinds are
 //! immediates, so there is nothing in them to trace.
 //!
@@ -148,6 +154,8 @@ pub enum HeaderKind {
     ExternalPid = 11,
     ExternalPort = 12,
     ExternalRef = 13,
+    HashHead = 14,
+    HashNode = 15,
 }
 
 impl HeaderKind {
@@ -168,6 +176,8 @@ impl HeaderKind {
             11 => ExternalPid,
             12 => ExternalPort,
             13 => ExternalRef,
+            14 => HashHead,
+            15 => HashNode,
             _ => return None,
         })
     }
@@ -177,7 +187,7 @@ impl HeaderKind {
     pub fn traced_words(self, arity: usize) -> (usize, usize) {
         use HeaderKind::*;
         match self {
-            Tuple | Export | FlatMap => (1, 1 + arity),
+            Tuple | Export | FlatMap | HashHead | HashNode => (1, 1 + arity),
             Fun => (2, 1 + arity),
             SubBin => (1, 2),
             BigPos | BigNeg | Float | Ref | HeapBin | RefcBin | ExternalPid | ExternalPort
@@ -568,7 +578,8 @@ impl Term {
                 HeaderKind::Fun => TermKind::Fun,
                 HeaderKind::Export => TermKind::Export,
                 HeaderKind::HeapBin | HeaderKind::RefcBin | HeaderKind::SubBin => TermKind::Binary,
-                HeaderKind::FlatMap => TermKind::Map,
+                HeaderKind::FlatMap | HeaderKind::HashHead => TermKind::Map,
+                HeaderKind::HashNode => TermKind::Other,
                 HeaderKind::ExternalPid => TermKind::ExternalPid,
                 HeaderKind::ExternalPort => TermKind::ExternalPort,
                 HeaderKind::ExternalRef => TermKind::ExternalRef,
@@ -586,6 +597,17 @@ impl Term {
         let p = self.checked_object(heap)? as *const Term;
         // SAFETY: a list term points at a live two-word cons cell.
         unsafe { Some((*p, *p.add(1))) }
+    }
+
+    /// A cons cell as a two-element slice, head then tail.
+    pub fn cons_cell<H: HeapAccess + ?Sized>(self, heap: &H) -> Option<&[Term]> {
+        if !self.is_list() {
+            return None;
+        }
+        let p = self.checked_object(heap)? as *const Term;
+        // SAFETY: a list term points at a live two-word cons cell, which
+        // `&H` keeps in place.
+        Some(unsafe { std::slice::from_raw_parts(p, 2) })
     }
 
     pub fn tuple_elements<H: HeapAccess + ?Sized>(self, heap: &H) -> Option<&[Term]> {
@@ -703,6 +725,28 @@ impl Term {
         let keys = Term(*w.first()?).tuple_elements(heap)?;
         let values = words_as_terms(&w[1..]);
         (keys.len() == values.len()).then_some((keys, values))
+    }
+
+    /// Key count, bitmap and children of a hash-trie map's root node.
+    pub fn hashmap_head_view<H: HeapAccess + ?Sized>(
+        self,
+        heap: &H,
+    ) -> Option<(usize, u16, &[Term])> {
+        let (_, w) = self.payload(heap, &[HeaderKind::HashHead])?;
+        let size = Term(*w.first()?).small_value()?;
+        let bitmap = Term(*w.get(1)?).small_value()?;
+        Some((
+            usize::try_from(size).ok()?,
+            u16::try_from(bitmap).ok()?,
+            words_as_terms(&w[2..]),
+        ))
+    }
+
+    /// Bitmap and children of an inner hash-trie node.
+    pub fn hashmap_node_view<H: HeapAccess + ?Sized>(self, heap: &H) -> Option<(u16, &[Term])> {
+        let (_, w) = self.payload(heap, &[HeaderKind::HashNode])?;
+        let bitmap = Term(*w.first()?).small_value()?;
+        Some((u16::try_from(bitmap).ok()?, words_as_terms(&w[1..])))
     }
 
     /// The id words of a local reference.
