@@ -9,6 +9,8 @@ use bif_oracle::*;
 use coral_runtime::bif;
 use coral_runtime::display::write;
 use coral_runtime::heap::ProcessMemory;
+use coral_runtime::term::Term;
+use dashu_int::IBig;
 
 /// What one argument should usually be.
 #[derive(Copy, Clone)]
@@ -148,7 +150,8 @@ fn gen_arg(r: &mut Rng, k: K) -> E {
                 1 => r
                     .pick(&[
                         "1e10", "1.0e400", "1.0e-400", "+1.5", "1.5E+3", " 1.5", "1.5 ", "1.",
-                        "01.50", ".5", "1.0e", "-0.0", "1.5e-3", "2.5E10", "1_0.5", "",
+                        "01.50", ".5", "1.0e", "-0.0", "1.5e-3", "2.5E10", "1_0.5", "", "1,5",
+                        "-2,25e3", "1.0\0x", "1\0.5",
                     ])
                     .to_string(),
                 2 => format!("{}.{}", r.range(-99999, 99999), r.range(0, 99999)),
@@ -193,7 +196,7 @@ fn gen_arg(r: &mut Rng, k: K) -> E {
                     3 => atom("short"),
                     4 => tuple(vec![
                         atom(*r.pick(&["decimals", "scientific"])),
-                        int(*r.pick(&[-1, 249, 250, 253, 254])),
+                        int(*r.pick(&[-1, 249, 250, 253, 254, (1 << 32) + 2, 1 << 59])),
                     ]),
                     _ => any(r, 0),
                 })
@@ -432,6 +435,393 @@ fn bifs_match_erl() {
         "{} of {} calls differ from erl:\n{}",
         failures.len(),
         total,
+        failures
+            .iter()
+            .take(60)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Arithmetic in depth: several hundred calls per arithmetic BIF, with
+// operands where the representation changes (the small-integer limits, 2^63,
+// 2^64, integers too large for a float), float edge cases (`-0.0`, ties for
+// rounding, the largest and smallest floats), related operand pairs (equal,
+// negated, off by one, zero divisors) and some non-numbers. The binary
+// operators and `-`/`bnot` also run through their `coral_arith_*` entry
+// points, which must agree with the table entry and with erl.
+
+/// `2^n`.
+fn pow2(n: usize) -> IBig {
+    IBig::from(1u8) << n
+}
+
+const SMALL_MAX: i64 = (1 << 59) - 1;
+const SMALL_MIN: i64 = -(1 << 59);
+
+fn edge_int(r: &mut Rng) -> IBig {
+    let v = match r.below(8) {
+        0 => {
+            let n = *r.pick(&[
+                53usize, 58, 59, 60, 62, 63, 64, 65, 127, 128, 1023, 1024, 1025,
+            ]);
+            pow2(n) + IBig::from(r.range(-3, 3))
+        }
+        1 => IBig::from(if r.chance(50) {
+            SMALL_MAX - r.range(0, 3)
+        } else {
+            SMALL_MIN + r.range(0, 3)
+        }),
+        2 => {
+            // One to six random 64-bit limbs.
+            let mut v = IBig::from(r.next());
+            for _ in 0..r.below(6) {
+                v = (v << 64) + IBig::from(r.next());
+            }
+            v
+        }
+        3 => IBig::from(r.range(-1000, 1000)),
+        4 => IBig::from(*r.pick(&[0, 1, -1, 2, 7, 10, 255, 256, i64::MAX, i64::MIN])),
+        // The integer value of the largest float, and just past it.
+        5 => (pow2(1024) - pow2(971)) + IBig::from(r.range(-1, 1)),
+        _ => IBig::from(r.range(-(1 << 40), 1 << 40)),
+    };
+    if r.chance(35) { -v } else { v }
+}
+
+fn edge_float(r: &mut Rng) -> f64 {
+    let f = match r.below(6) {
+        0 => *r.pick(&[
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.49999999999999994,
+            4503599627370495.5,
+            9007199254740992.0,
+            9007199254740994.0,
+            576460752303423488.0,
+            9223372036854775808.0,
+            18446744073709551616.0,
+            1.0e308,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            1.0e-320,
+            0.1,
+            1.0e16,
+            1.0e22,
+            1.0 / 3.0,
+        ]),
+        1 => r.range(-40, 40) as f64 / 4.0,
+        2 => {
+            let f = f64::from_bits(r.next());
+            if f.is_finite() { f } else { 0.75 }
+        }
+        3 => (r.next() >> 11) as f64 * 2f64.powi(r.range(-60, 80) as i32),
+        _ => r.range(-1_000_000, 1_000_000) as f64 / 64.0,
+    };
+    if r.chance(30) { -f } else { f }
+}
+
+/// A number, or now and then something that is not one.
+fn edge_number(r: &mut Rng, floats: bool) -> E {
+    if r.chance(6) {
+        return any(r, 1);
+    }
+    // Integer-only operators still get a float now and then (`badarith`).
+    let float_percent = if floats { 45 } else { 3 };
+    if r.chance(float_percent) {
+        E::Float(edge_float(r))
+    } else {
+        E::Int(edge_int(r))
+    }
+}
+
+/// A shift count: ordinary, negative (shifting the other way), a bignum,
+/// or at the bignum size limit (2^25 - 64 bits: `1 bsl 33554367` is the
+/// largest power of two BEAM can make).
+fn shift_count(r: &mut Rng) -> E {
+    if r.chance(4) {
+        return any(r, 1);
+    }
+    let n: IBig = match r.below(5) {
+        0 => IBig::from(*r.pick(&[33_554_368i64, 33_554_431, 1 << 40, -33_554_368])),
+        1 => pow2(64) + IBig::from(r.range(-1, 1)),
+        _ => IBig::from(*r.pick(&[
+            0i64, 1, 2, 3, 31, 58, 59, 60, 63, 64, 65, 100, 127, 128, 1000, 2000,
+        ])),
+    };
+    E::Int(if r.chance(30) { -n } else { n })
+}
+
+/// Makes the second operand related to the first often enough that ties,
+/// cancellations, exact quotients and zero divisors all come up.
+fn related(r: &mut Rng, a: &E) -> Option<E> {
+    if !r.chance(35) {
+        return None;
+    }
+    Some(match (a, r.below(6)) {
+        (_, 0) => match r.below(3) {
+            0 => int(0),
+            1 => E::Float(0.0),
+            _ => E::Float(-0.0),
+        },
+        (E::Int(i), 1) => E::Int(-i.clone()),
+        (E::Int(i), 2) => E::Int(i + IBig::from(r.range(-2, 2))),
+        (E::Int(i), 3) => match i.to_string().parse::<f64>() {
+            Ok(f) if f.is_finite() => E::Float(f),
+            _ => E::Int(i.clone()),
+        },
+        (E::Float(f), 1) => E::Float(-f),
+        (E::Float(f), 2 | 3) if f.abs() < 1.0e300 => E::Int(float_to_int(f.trunc())),
+        (e, _) => e.clone(),
+    })
+}
+
+/// The exact integer value of an integral float.
+fn float_to_int(f: f64) -> IBig {
+    let bits = f.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64;
+    if exp == 0 {
+        return IBig::from(0u8);
+    }
+    let mantissa = (bits & ((1 << 52) - 1)) | (1 << 52);
+    let shift = exp - 1075;
+    let m = IBig::from(mantissa);
+    let v = if shift >= 0 {
+        m << shift as usize
+    } else {
+        m >> (-shift) as usize
+    };
+    if f < 0.0 { -v } else { v }
+}
+
+fn arith_args(r: &mut Rng, name: &str, arity: u8) -> Vec<E> {
+    match (name, arity) {
+        ("bsl" | "bsr", 2) => vec![edge_number(r, false), shift_count(r)],
+        ("div" | "rem" | "band" | "bor" | "bxor", 2) => {
+            let a = edge_number(r, false);
+            let b = related(r, &a).unwrap_or_else(|| edge_number(r, false));
+            vec![a, b]
+        }
+        (_, 2) => {
+            let a = edge_number(r, true);
+            let b = related(r, &a).unwrap_or_else(|| edge_number(r, true));
+            vec![a, b]
+        }
+        ("bnot", 1) => vec![edge_number(r, false)],
+        _ => vec![edge_number(r, true)],
+    }
+}
+
+type BinaryEntry = unsafe extern "C" fn(
+    *mut coral_runtime::heap::ProcessContext,
+    Term,
+    Term,
+    *mut bif::ExceptionSlot,
+) -> Term;
+type UnaryEntry = unsafe extern "C" fn(
+    *mut coral_runtime::heap::ProcessContext,
+    Term,
+    *mut bif::ExceptionSlot,
+) -> Term;
+
+fn binary_entry(name: &str) -> Option<BinaryEntry> {
+    Some(match name {
+        "+" => bif::coral_arith_add,
+        "-" => bif::coral_arith_sub,
+        "*" => bif::coral_arith_mul,
+        "/" => bif::coral_arith_fdiv,
+        "div" => bif::coral_arith_div,
+        "rem" => bif::coral_arith_rem,
+        "band" => bif::coral_arith_band,
+        "bor" => bif::coral_arith_bor,
+        "bxor" => bif::coral_arith_bxor,
+        "bsl" => bif::coral_arith_bsl,
+        "bsr" => bif::coral_arith_bsr,
+        _ => return None,
+    })
+}
+
+fn unary_entry(name: &str) -> Option<UnaryEntry> {
+    Some(match name {
+        "-" => bif::coral_arith_neg,
+        "bnot" => bif::coral_arith_bnot,
+        _ => return None,
+    })
+}
+
+/// A result as the erl side prints it.
+fn outcome(p: &ProcessMemory, r: Result<Term, bif::Exception>) -> String {
+    match r {
+        Ok(v) => format!("value {}", write(v, p)),
+        Err(x) => format!(
+            "{} {}",
+            x.class.atom().text().unwrap_or("?"),
+            write(x.reason, p)
+        ),
+    }
+}
+
+/// Calls the `coral_arith_*` entry for this BIF, if it has one.
+fn through_entry(p: &mut ProcessMemory, name: &str, args: &[Term]) -> Option<String> {
+    let mut slot = bif::ExceptionSlot {
+        class: u64::MAX,
+        reason: Term::NIL,
+    };
+    let ctx = &mut p.ctx as *mut coral_runtime::heap::ProcessContext;
+    let t = match args {
+        // SAFETY: `ctx` is the live process `p`, the arguments are its
+        // terms, and `slot` is writable.
+        [a, b] => unsafe { binary_entry(name)?(ctx, *a, *b, &mut slot) },
+        // SAFETY: as above.
+        [a] => unsafe { unary_entry(name)?(ctx, *a, &mut slot) },
+        _ => return None,
+    };
+    let r = if t.is_non_value() {
+        let class = match slot.class {
+            0 => bif::Class::Error,
+            1 => bif::Class::Exit,
+            2 => bif::Class::Throw,
+            c => panic!("no exception class {c}"),
+        };
+        Err(bif::Exception {
+            class,
+            reason: slot.reason,
+        })
+    } else {
+        Ok(t)
+    };
+    Some(outcome(p, r))
+}
+
+#[test]
+fn arithmetic_bifs_match_erl() {
+    const OPERATORS: &[&str] = &[
+        "+", "-", "*", "/", "div", "rem", "band", "bor", "bxor", "bsl", "bsr",
+    ];
+    const UNARY: &[&str] = &[
+        "-", "+", "bnot", "abs", "float", "trunc", "round", "floor", "ceil",
+    ];
+    let mut bifs: Vec<(&str, u8, usize)> = Vec::new();
+    bifs.extend(OPERATORS.iter().map(|&name| (name, 2, 500)));
+    bifs.extend(["max", "min"].iter().map(|&name| (name, 2, 300)));
+    bifs.extend(UNARY.iter().map(|&name| (name, 1, 300)));
+    let mut r = Rng::new(0xA417_0B1F);
+    let mut cases: Vec<(usize, Vec<E>)> = Vec::new();
+    for (name, arity, n) in bifs {
+        let i = bif::index_of("erlang", name, arity as usize)
+            .unwrap_or_else(|| panic!("erlang:{name}/{arity} is in the table"));
+        for _ in 0..n {
+            cases.push((i, arith_args(&mut r, name, arity)));
+        }
+    }
+    check_against_erl("arith-vs-erl", &cases);
+}
+
+/// The BIFs that turn numbers into text and back, with more calls each than
+/// the all-BIF test gives them, so rare inputs (a comma as the decimal point,
+/// a NUL ending the text, a digit count cut to 32 bits) come up.
+#[test]
+fn number_text_bifs_match_erl() {
+    let mut r = Rng::new(0x7E_4701);
+    let mut cases: Vec<(usize, Vec<E>)> = Vec::new();
+    for (i, e) in bif::table().iter().enumerate() {
+        let number_text = ["integer_", "float_", "list_to_integer", "list_to_float"]
+            .iter()
+            .any(|p| e.name.starts_with(p))
+            || ["binary_to_integer", "binary_to_float"].contains(&e.name);
+        if e.module != "erlang" || !number_text {
+            continue;
+        }
+        let sig = signature(e.module, e.name, e.arity);
+        for _ in 0..300 {
+            cases.push((i, sig.iter().map(|&k| gen_arg(&mut r, k)).collect()));
+        }
+    }
+    assert_eq!(cases.len(), 14 * 300, "every number text BIF is exercised");
+    check_against_erl("number-text-vs-erl", &cases);
+}
+
+/// Runs each case through Coral's BIF (and, for operators, its
+/// `coral_arith_*` entry) and through `erl`, and fails on any difference.
+fn check_against_erl(name: &str, cases: &[(usize, Vec<E>)]) {
+    let exprs: Vec<String> = cases
+        .iter()
+        .map(|(i, args)| {
+            let e = &bif::table()[*i];
+            let a: Vec<String> = args.iter().map(E::source).collect();
+            format!(
+                "erlang:apply('{}', '{}', [{}])",
+                e.module,
+                e.name,
+                a.join(", ")
+            )
+        })
+        .collect();
+    let expected = erl_eval_w(name, &exprs);
+
+    let mut failures = Vec::new();
+    let mut per_bif = std::collections::BTreeMap::<String, (usize, usize)>::new();
+    let mut entry_calls = 0;
+    for (((i, args), expr), want) in cases.iter().zip(&exprs).zip(&expected) {
+        let e = &bif::table()[*i];
+        let mut p = ProcessMemory::new();
+        let terms: Vec<Term> = args.iter().map(|a| a.build(&mut p)).collect();
+        let r = bif::call(&mut p, *i, &terms).expect("arity checked");
+        let got = outcome(&p, r);
+        let count = per_bif.entry(format!("{e:?}")).or_default();
+        count.1 += 1;
+        if &got == want {
+            count.0 += 1;
+        } else {
+            failures.push(format!("{expr}\n    erl:   {want}\n    coral: {got}"));
+        }
+        if e.module == "erlang"
+            && let Some(via_entry) = through_entry(&mut p, e.name, &terms)
+        {
+            entry_calls += 1;
+            if &via_entry != want {
+                failures.push(format!(
+                    "{expr} (through coral_arith_*)\n    erl:   {want}\n    coral: {via_entry}"
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "{name}: {} calls checked against erl ({} also through coral_arith_*); {} differ",
+        cases.len(),
+        entry_calls,
+        failures.len()
+    );
+    for (bif, (ok, n)) in &per_bif {
+        eprintln!("  {bif}: {ok}/{n}");
+    }
+    // What erl answered, so a generator that stops reaching some outcome
+    // shows up here.
+    let mut outcomes = std::collections::BTreeMap::<&str, usize>::new();
+    for want in &expected {
+        let kind = match want.split_once(' ') {
+            Some(("value", v)) if v.parse::<IBig>().is_ok() => match v.parse::<i64>() {
+                Ok(i) if (SMALL_MIN..=SMALL_MAX).contains(&i) => "small integer",
+                _ => "bignum",
+            },
+            Some(("value", v)) if v.parse::<f64>().is_ok() => "float",
+            Some(("value", _)) => "other term",
+            Some((_, reason)) => reason,
+            None => want.as_str(),
+        };
+        *outcomes.entry(kind).or_default() += 1;
+    }
+    eprintln!("  erl outcomes: {outcomes:?}");
+    assert!(
+        failures.is_empty(),
+        "{} results differ from erl:\n{}",
+        failures.len(),
         failures
             .iter()
             .take(60)

@@ -25,7 +25,11 @@
 //! `extern "C"` entry point that takes the index, catches any Rust panic (which
 //! must never unwind through compiled frames) and reports an exception through
 //! an out-parameter, leaving the reason on the process heap.
+//! The arithmetic operators also have direct entries taking their operands
+//! in registers (`coral_arith_add`, ...; see `arith.rs`), for the slow path
+//! of operations compiled code does inline on small integers and floats.
 
+mod arith;
 mod atoms;
 mod binaries;
 mod compare;
@@ -36,6 +40,11 @@ mod text;
 mod tuples;
 mod types;
 
+pub use arith::{
+    coral_arith_add, coral_arith_band, coral_arith_bnot, coral_arith_bor, coral_arith_bsl,
+    coral_arith_bsr, coral_arith_bxor, coral_arith_div, coral_arith_fdiv, coral_arith_mul,
+    coral_arith_neg, coral_arith_rem, coral_arith_sub, entry_points as arith_entry_points,
+};
 pub use text::{format_decimals, format_scientific};
 
 use crate::atom::{self, Atom};
@@ -287,6 +296,27 @@ bif_table! {
     "maps":"merge"/2 => maps::merge,
     "maps":"size"/1 => maps::size,
     "maps":"new"/0 => maps::new,
+    // Arithmetic (appended, so the indices above stay as they were).
+    "erlang":"+"/2 => arith::add,
+    "erlang":"-"/2 => arith::sub,
+    "erlang":"*"/2 => arith::mul,
+    "erlang":"/"/2 => arith::fdiv,
+    "erlang":"div"/2 => arith::int_div,
+    "erlang":"rem"/2 => arith::rem,
+    "erlang":"band"/2 => arith::band,
+    "erlang":"bor"/2 => arith::bor,
+    "erlang":"bxor"/2 => arith::bxor,
+    "erlang":"bsl"/2 => arith::bsl,
+    "erlang":"bsr"/2 => arith::bsr,
+    "erlang":"bnot"/1 => arith::bnot,
+    "erlang":"-"/1 => arith::neg,
+    "erlang":"+"/1 => arith::plus,
+    "erlang":"abs"/1 => arith::abs,
+    "erlang":"float"/1 => arith::float,
+    "erlang":"trunc"/1 => arith::trunc,
+    "erlang":"round"/1 => arith::round,
+    "erlang":"floor"/1 => arith::floor,
+    "erlang":"ceil"/1 => arith::ceil,
 }
 
 /// Every BIF entry, in index order.

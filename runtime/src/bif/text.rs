@@ -1,31 +1,27 @@
 //! Numbers as text: `integer_to_list/1,2`, `list_to_integer/1,2`,
 //! `float_to_list/1,2`, `list_to_float/1` and their binary twins.
 //!
-//! BEAM facts (OTP 25):
-//! - `integer_to_list(I, Base)` takes bases 2..36 and writes upper-case
-//!   digits; `list_to_integer` takes an optional sign and at least one digit
-//!   of either case, nothing else (no spaces, no `_`).
-//! - `list_to_float` takes `[+-]digits.digits[(e|E)[+-]digits]` only
-//!   (`"1e10"` and `"1."` are `badarg`); an overflow to infinity is `badarg`,
-//!   an underflow gives `0.0`.
-//! - `float_to_list(F)` is C's `%.20e` (`"1.50000000000000000000e+00"`).
-//! - `float_to_list(F, Options)`: the last of `{decimals, 0..253}`,
-//!   `{scientific, 0..249}` and `short` wins; `compact` strips trailing zeros
-//!   of `decimals` output down to one digit after the point. With up to 18
-//!   decimals and `abs(F) < 2^53`, BEAM scales the fraction in floating
-//!   point and rounds half away from zero (`0.5` gives `"1"`, `2.5` gives `"3"`; see
-//!   [`format_decimals`]); otherwise it uses C's `%.*f`, which rounds exact
-//!   ties to even (`2^-20` at 19 decimals ends in `...062`). A result longer
-//!   than 255 characters is `badarg`
-//!   (`float_to_list(1.0e300, [{decimals, 2}])`).
+//! The text rules are those of [`crate::number`] (`integer_to_string`,
+//! `list_to_integer`, `float_to_string`, `list_to_float`), which documents
+//! the BEAM facts they follow; this module turns Erlang lists and binaries
+//! into bytes and results back into terms. BEAM facts of the term side
+//! (OTP 25):
+//! - Text arguments are proper lists of integers in 0..=255, or binaries;
+//!   anything else is `badarg` before the characters are looked at.
+//! - Every failure here is `badarg`, except an integer whose text is too
+//!   long for any bignum (`system_limit`).
 
+use super::arith::{number_of, raise, term_of};
 use super::{BifResult, Exception, binary_bytes, char_list};
 use crate::heap::ProcessMemory;
+use crate::number::{self, FloatFormat, Number};
 use crate::term::Term;
-use dashu_int::{IBig, UBig};
 
-fn integer_arg(p: &ProcessMemory, t: Term) -> Result<IBig, Exception> {
-    t.integer_value(p).ok_or_else(Exception::badarg)
+fn integer_arg(p: &ProcessMemory, t: Term) -> Result<Number, Exception> {
+    match number_of(p, t) {
+        Some(n) if n.is_integer() => Ok(n),
+        _ => Err(Exception::badarg()),
+    }
 }
 
 fn base_arg(t: Term) -> Result<u32, Exception> {
@@ -35,14 +31,9 @@ fn base_arg(t: Term) -> Result<u32, Exception> {
     }
 }
 
-/// `I` in base `base`, upper-case digits.
-pub(crate) fn integer_text(i: &IBig, base: u32) -> String {
-    let s = if base == 10 {
-        i.to_string()
-    } else {
-        i.in_radix(base).to_string()
-    };
-    s.to_ascii_uppercase()
+/// `I` in base `base` (2..=36), upper-case digits.
+fn integer_text(i: &Number, base: u32) -> Result<String, Exception> {
+    number::integer_to_string(i, &Number::Small(i64::from(base))).map_err(raise)
 }
 
 fn text_to_list(p: &mut ProcessMemory, s: &str) -> Term {
@@ -52,24 +43,24 @@ fn text_to_list(p: &mut ProcessMemory, s: &str) -> Term {
 
 pub fn integer_to_list_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     let i = integer_arg(p, a[0])?;
-    Ok(text_to_list(p, &integer_text(&i, 10)))
+    Ok(text_to_list(p, &integer_text(&i, 10)?))
 }
 
 pub fn integer_to_list_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     let i = integer_arg(p, a[0])?;
     let base = base_arg(a[1])?;
-    Ok(text_to_list(p, &integer_text(&i, base)))
+    Ok(text_to_list(p, &integer_text(&i, base)?))
 }
 
 pub fn integer_to_binary_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     let i = integer_arg(p, a[0])?;
-    Ok(p.binary(integer_text(&i, 10).as_bytes()))
+    Ok(p.binary(integer_text(&i, 10)?.as_bytes()))
 }
 
 pub fn integer_to_binary_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     let i = integer_arg(p, a[0])?;
     let base = base_arg(a[1])?;
-    Ok(p.binary(integer_text(&i, base).as_bytes()))
+    Ok(p.binary(integer_text(&i, base)?.as_bytes()))
 }
 
 /// The bytes of a proper list of Latin-1 characters; `None` for anything
@@ -83,26 +74,10 @@ fn latin1_list(p: &ProcessMemory, mut t: Term) -> Option<Vec<u8>> {
     t.is_nil().then_some(out)
 }
 
-/// Parses `[+-]digits` in `base`.
-pub(crate) fn parse_integer(text: &[u8], base: u32) -> Option<IBig> {
-    let (negative, digits) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, text),
-    };
-    if digits.is_empty() || !digits.iter().all(|&c| (c as char).is_digit(base)) {
-        return None;
-    }
-    let s = std::str::from_utf8(digits).ok()?;
-    let mag = UBig::from_str_radix(s, base).ok()?;
-    let v = IBig::from(mag);
-    Some(if negative { -v } else { v })
-}
-
 fn to_integer(p: &mut ProcessMemory, text: Option<Vec<u8>>, base: u32) -> BifResult {
     let text = text.ok_or_else(Exception::badarg)?;
-    let i = parse_integer(&text, base).ok_or_else(Exception::badarg)?;
-    Ok(p.integer(&i))
+    let i = number::list_to_integer(&text, &Number::Small(i64::from(base))).map_err(raise)?;
+    Ok(term_of(p, &i))
 }
 
 pub fn list_to_integer_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
@@ -127,51 +102,15 @@ pub fn binary_to_integer_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     to_integer(p, text, base)
 }
 
-/// Parses Erlang's float syntax, as `list_to_float/1` accepts it.
-pub(crate) fn parse_float(text: &[u8]) -> Option<f64> {
-    let mut i = 0;
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while text.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
-        *i > start
-    };
-    if matches!(text.first(), Some(b'+' | b'-')) {
-        i += 1;
-    }
-    if !digits(&mut i) || text.get(i) != Some(&b'.') {
-        return None;
-    }
-    i += 1;
-    if !digits(&mut i) {
-        return None;
-    }
-    if matches!(text.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(text.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if !digits(&mut i) {
-            return None;
-        }
-    }
-    if i != text.len() {
-        return None;
-    }
-    let f: f64 = std::str::from_utf8(text).ok()?.parse().ok()?;
-    f.is_finite().then_some(f)
-}
-
 pub fn list_to_float(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     let text = latin1_list(p, a[0]).ok_or_else(Exception::badarg)?;
-    let f = parse_float(&text).ok_or_else(Exception::badarg)?;
+    let f = number::list_to_float(&text).map_err(raise)?;
     Ok(p.float(f))
 }
 
 pub fn binary_to_float(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     let text = binary_bytes(p, a[0]).ok_or_else(Exception::badarg)?;
-    let f = parse_float(&text).ok_or_else(Exception::badarg)?;
+    let f = number::list_to_float(&text).map_err(raise)?;
     Ok(p.float(f))
 }
 
@@ -226,80 +165,31 @@ pub fn format_decimals(f: f64, decimals: usize) -> String {
     out
 }
 
-/// Strips trailing zeros after the point, keeping at least one digit.
-fn compact(s: String) -> String {
-    if !s.contains('.') {
-        return s;
-    }
-    let t = s.trim_end_matches('0');
-    if t.ends_with('.') {
-        format!("{t}0")
-    } else {
-        t.to_string()
-    }
-}
-
-enum FloatFormat {
-    Default,
-    Decimals,
-    Scientific,
-    Short,
-}
-
-/// The text of `float_to_list(F, Options)`. As in erts, every
-/// `{decimals | scientific, N}` option sets the format and the precision,
-/// and only the final format's precision is checked: a bad precision
-/// followed by `short` is fine, and a negative `scientific` precision means
-/// C's default of 6 digits.
+/// The text of `float_to_list(F, Options)`: the options read left to right
+/// into a [`FloatFormat`], then formatted by the number module.
 fn float_text_with_options(p: &ProcessMemory, f: f64, options: Term) -> Result<String, Exception> {
     let opts = super::list_elements(p, options).ok_or_else(Exception::badarg)?;
-    let mut format = FloatFormat::Default;
-    let mut precision: i64 = 0;
-    let mut is_compact = false;
+    let mut format = FloatFormat::new();
     for o in opts {
         match o.atom_value().and_then(|a| a.text()) {
-            Some("compact") => {
-                is_compact = true;
-                continue;
-            }
-            Some("short") => {
-                format = FloatFormat::Short;
-                continue;
-            }
+            Some("compact") => format.compact(),
+            Some("short") => format.short(),
             Some(_) => return Err(Exception::badarg()),
-            None => {}
-        }
-        let Some(&[tag, n]) = o.tuple_elements(p) else {
-            return Err(Exception::badarg());
-        };
-        let n = n.small_value().ok_or_else(Exception::badarg)?;
-        format = match tag.atom_value().and_then(|a| a.text()) {
-            Some("decimals") => FloatFormat::Decimals,
-            Some("scientific") => FloatFormat::Scientific,
-            _ => return Err(Exception::badarg()),
-        };
-        precision = n;
-    }
-    let s = match format {
-        FloatFormat::Default => format_scientific(f, 20),
-        FloatFormat::Short => float_short(f),
-        FloatFormat::Scientific => match usize::try_from(precision) {
-            Err(_) => format_scientific(f, 6),
-            Ok(n) if n <= 249 => format_scientific(f, n),
-            Ok(_) => return Err(Exception::badarg()),
-        },
-        FloatFormat::Decimals => match usize::try_from(precision) {
-            Ok(n) if n <= 253 => {
-                let s = format_decimals(f, n);
-                if is_compact { compact(s) } else { s }
+            None => {
+                let Some(&[tag, n]) = o.tuple_elements(p) else {
+                    return Err(Exception::badarg());
+                };
+                let n = number_of(p, n).ok_or_else(Exception::badarg)?;
+                match tag.atom_value().and_then(|a| a.text()) {
+                    Some("decimals") => format.decimals(&n),
+                    Some("scientific") => format.scientific(&n),
+                    _ => return Err(Exception::badarg()),
+                }
+                .map_err(raise)?;
             }
-            _ => return Err(Exception::badarg()),
-        },
-    };
-    if s.len() > 255 {
-        return Err(Exception::badarg());
+        }
     }
-    Ok(s)
+    number::float_to_string(f, &format).map_err(raise)
 }
 
 fn float_arg(p: &ProcessMemory, t: Term) -> Result<f64, Exception> {
@@ -308,7 +198,8 @@ fn float_arg(p: &ProcessMemory, t: Term) -> Result<f64, Exception> {
 
 pub fn float_to_list_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     let f = float_arg(p, a[0])?;
-    Ok(text_to_list(p, &format_scientific(f, 20)))
+    let s = number::float_to_string(f, &FloatFormat::new()).map_err(raise)?;
+    Ok(text_to_list(p, &s))
 }
 
 pub fn float_to_list_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
@@ -319,16 +210,12 @@ pub fn float_to_list_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
 
 pub fn float_to_binary_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     let f = float_arg(p, a[0])?;
-    Ok(p.binary(format_scientific(f, 20).as_bytes()))
+    let s = number::float_to_string(f, &FloatFormat::new()).map_err(raise)?;
+    Ok(p.binary(s.as_bytes()))
 }
 
 pub fn float_to_binary_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     let f = float_arg(p, a[0])?;
     let s = float_text_with_options(p, f, a[1])?;
     Ok(p.binary(s.as_bytes()))
-}
-
-/// The shortest text that reads back as `f` (`float_to_list(F, [short])`).
-pub(crate) fn float_short(f: f64) -> String {
-    crate::float_text::shortest(f)
 }
