@@ -14,6 +14,7 @@ pub mod frame;
 pub mod fun;
 pub mod gc;
 pub mod heap;
+pub mod jit_support;
 pub mod literal;
 pub mod map;
 pub mod number;

@@ -1,0 +1,210 @@
+//! The calling convention of compiled Erlang code and its access to the
+//! process context.
+//!
+//! Every compiled function uses Cranelift's `tail` convention and returns a
+//! process status (the low byte of the scheduler's status word, see
+//! `coral_runtime::process`). Its parameters are the process context
+//! pointer followed by terms:
+//!
+//! - a function entry: the arguments, then the environment;
+//! - a continuation (what a `return` enters, and a catch handler): one term,
+//!   the result (`NON_VALUE` for a handler, which finds the class, reason
+//!   and trace in `x[0..3]`);
+//! - a join point or loop header split off into its own function: the
+//!   block's parameters, then the values live into it, in increasing order.
+//!
+//! Erlang calls are `return_call`s, so only one compiled native frame is
+//! ever live: a native `return` goes back to the entry trampoline with a
+//! status. Rust enters compiled code only through that trampoline, a
+//! `system_v` function made with Cranelift, and compiled code calls the
+//! runtime with `system_v` calls.
+
+use coral_runtime::heap::{OFFSET_HTOP, OFFSET_REDS, OFFSET_STOP, OFFSET_X};
+use cranelift_codegen::ir::{AbiParam, Signature, types};
+use cranelift_codegen::isa::CallConv;
+
+/// The machine word and term type.
+pub const WORD: types::Type = types::I64;
+
+pub const CTX_HTOP: i32 = OFFSET_HTOP as i32;
+pub const CTX_STOP: i32 = OFFSET_STOP as i32;
+pub const CTX_REDS: i32 = OFFSET_REDS as i32;
+pub const CTX_X: i32 = OFFSET_X as i32;
+
+/// Statuses returned to the trampoline's caller.
+pub use coral_runtime::process::status;
+
+/// Returned when the runtime reports a broken invariant (a collection that
+/// failed verification, a stack it could not walk): never a user error.
+pub const STATUS_INTERNAL: u64 = 0xFE;
+
+/// The signature of a compiled function taking `n` terms after the context.
+pub fn erlang_sig(n: usize) -> Signature {
+    let mut s = Signature::new(CallConv::Tail);
+    s.params.push(AbiParam::new(WORD));
+    for _ in 0..n {
+        s.params.push(AbiParam::new(WORD));
+    }
+    s.returns.push(AbiParam::new(WORD));
+    s
+}
+
+/// A continuation: the context and the result.
+pub fn cont_sig() -> Signature {
+    erlang_sig(1)
+}
+
+/// The entry trampoline Rust calls: `extern "C" fn(ctx) -> status`.
+pub fn trampoline_sig(native: CallConv) -> Signature {
+    let mut s = Signature::new(native);
+    s.params.push(AbiParam::new(WORD));
+    s.returns.push(AbiParam::new(WORD));
+    s
+}
+
+/// A runtime function: its symbol, parameter and result types.
+pub struct RuntimeFn {
+    pub name: &'static str,
+    pub params: &'static [types::Type],
+    pub ret: Option<types::Type>,
+}
+
+const W: types::Type = types::I64;
+const I32: types::Type = types::I32;
+
+/// `coral_gc(ctx, need, live_x) -> u32`.
+pub const GC: RuntimeFn = RuntimeFn {
+    name: "coral_gc",
+    params: &[W, W, I32],
+    ret: Some(I32),
+};
+/// `coral_jit_call_bif(ctx, index, args, nargs, exc) -> Term`.
+pub const CALL_BIF: RuntimeFn = RuntimeFn {
+    name: "coral_jit_call_bif",
+    params: &[W, I32, W, I32, W],
+    ret: Some(W),
+};
+/// `coral_jit_raise(ctx, class, reason, loc) -> handler`.
+pub const RAISE: RuntimeFn = RuntimeFn {
+    name: "coral_jit_raise",
+    params: &[W, W, W, I32],
+    ret: Some(W),
+};
+/// `coral_jit_match_fail(ctx, reason, loc) -> handler`.
+pub const MATCH_FAIL: RuntimeFn = RuntimeFn {
+    name: "coral_jit_match_fail",
+    params: &[W, W, I32],
+    ret: Some(W),
+};
+/// `coral_jit_undef(ctx, module, name, args, nargs, loc) -> handler`.
+pub const UNDEF: RuntimeFn = RuntimeFn {
+    name: "coral_jit_undef",
+    params: &[W, W, W, W, I32, I32],
+    ret: Some(W),
+};
+/// `coral_jit_reraise(ctx, class, reason, trace, loc) -> handler`.
+pub const RERAISE: RuntimeFn = RuntimeFn {
+    name: "coral_jit_reraise",
+    params: &[W, W, W, W, I32],
+    ret: Some(W),
+};
+/// `coral_jit_build_stacktrace(ctx, raw) -> Term`.
+pub const BUILD_STACKTRACE: RuntimeFn = RuntimeFn {
+    name: "coral_jit_build_stacktrace",
+    params: &[W, W],
+    ret: Some(W),
+};
+/// `coral_jit_fun_code(entry) -> address`.
+pub const FUN_CODE: RuntimeFn = RuntimeFn {
+    name: "coral_jit_fun_code",
+    params: &[W],
+    ret: Some(W),
+};
+/// `coral_jit_export_code(ctx, fun, nargs) -> address`.
+pub const EXPORT_CODE: RuntimeFn = RuntimeFn {
+    name: "coral_jit_export_code",
+    params: &[W, W, I32],
+    ret: Some(W),
+};
+/// `coral_jit_apply_code(module, name, nargs) -> address`.
+pub const APPLY_CODE: RuntimeFn = RuntimeFn {
+    name: "coral_jit_apply_code",
+    params: &[W, W, I32],
+    ret: Some(W),
+};
+/// `coral_jit_bad_fun_call(ctx, fun, args, nargs, loc) -> handler`.
+pub const BAD_FUN_CALL: RuntimeFn = RuntimeFn {
+    name: "coral_jit_bad_fun_call",
+    params: &[W, W, W, I32, I32],
+    ret: Some(W),
+};
+
+/// `coral_jit_map_put(ctx, map, ops, n, exc) -> Term`.
+pub const MAP_PUT: RuntimeFn = RuntimeFn {
+    name: "coral_jit_map_put",
+    params: &[W, W, W, I32, W],
+    ret: Some(W),
+};
+/// `coral_jit_map_get(ctx, map, key) -> Term`.
+pub const MAP_GET: RuntimeFn = RuntimeFn {
+    name: "coral_jit_map_get",
+    params: &[W, W, W],
+    ret: Some(W),
+};
+
+/// `coral_jit_bin_build(ctx, segs, n, exc) -> Term`.
+pub const BIN_BUILD: RuntimeFn = RuntimeFn {
+    name: "coral_jit_bin_build",
+    params: &[W, W, I32, W],
+    ret: Some(W),
+};
+/// `coral_jit_bs_init(ctx) -> Term`.
+pub const BS_INIT: RuntimeFn = RuntimeFn {
+    name: "coral_jit_bs_init",
+    params: &[W],
+    ret: Some(W),
+};
+/// `coral_jit_bs_get(ctx, mctx, seg, out) -> u32`.
+pub const BS_GET: RuntimeFn = RuntimeFn {
+    name: "coral_jit_bs_get",
+    params: &[W, W, W, W],
+    ret: Some(I32),
+};
+/// `coral_jit_bit_size(ctx, t) -> u64` (`u64::MAX` for a non-bitstring).
+pub const BIT_SIZE: RuntimeFn = RuntimeFn {
+    name: "coral_jit_bit_size",
+    params: &[W, W],
+    ret: Some(W),
+};
+
+pub const RUNTIME_FNS: &[&RuntimeFn] = &[
+    &GC,
+    &CALL_BIF,
+    &RAISE,
+    &MATCH_FAIL,
+    &UNDEF,
+    &RERAISE,
+    &BUILD_STACKTRACE,
+    &FUN_CODE,
+    &EXPORT_CODE,
+    &APPLY_CODE,
+    &BAD_FUN_CALL,
+    &MAP_PUT,
+    &MAP_GET,
+    &BIN_BUILD,
+    &BS_INIT,
+    &BS_GET,
+    &BIT_SIZE,
+];
+
+impl RuntimeFn {
+    pub fn signature(&self, native: CallConv) -> Signature {
+        let mut s = Signature::new(native);
+        s.params
+            .extend(self.params.iter().map(|&t| AbiParam::new(t)));
+        if let Some(r) = self.ret {
+            s.returns.push(AbiParam::new(r));
+        }
+        s
+    }
+}

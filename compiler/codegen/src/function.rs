@@ -1,0 +1,2399 @@
+//! IR functions to Cranelift functions.
+//!
+//! # Regions
+//!
+//! An IR function is cut into regions, each compiled to one Cranelift
+//! function. A region starts at an *entry* block and holds the blocks only
+//! that entry reaches without passing another entry. Entries are:
+//!
+//! - block 0, the function entry (parameters: arguments and environment);
+//! - the continuation of every non-tail call, entered by the callee's
+//!   `return` with the result; it reloads the call's live set from its
+//!   frame on the process stack and pops it;
+//! - every `try` handler, entered by a raise with `stop` at its catch frame;
+//! - every loop header (so that a process suspended on a back edge can
+//!   resume there), except the header a self-recursive function jumps to
+//!   straight from its entry with its own arguments, which resumes by
+//!   calling the function again;
+//! - every block reached from two regions (a join after a call in one
+//!   branch, say). Its parameters are the block's own and then the values
+//!   live into it.
+//!
+//! A jump to another region's entry is a `return_call`. Within a region,
+//! IR values are Cranelift variables, so a collection can reload them.
+//!
+//! # Safepoints
+//!
+//! A heap check at the start of each allocating block (the words of all
+//! its `tuple`, `cons`, `make_fun` and `export_fun`), a stack check before
+//! each frame push, and the yield of a reduction check all may collect.
+//! Before calling the collector the values live there are stored into the
+//! x registers (`x_live` of them, which the collector treats as roots) and
+//! reloaded after, as BEAM's `test_heap` does. A call's frame holds exactly
+//! the IR's live set, slot `i` being `live[i]`, under a descriptor marking
+//! every slot live. BIFs never collect, so values stay in registers across
+//! them.
+//!
+//! # Frames on the process stack
+//!
+//! ```text
+//!   call frame:   [cont] [live 0] ... [live n-1]          (cont word at stop)
+//!   catch frame:  [handler] [catch marker] [live 0] ... [live n-1]
+//!   yield frame:  [resume stub] [value 0] ... [value n-1]
+//! ```
+
+use crate::abi::{self, WORD};
+use crate::{CodegenError, Compiled, FrameSpec, Target};
+use coral_ir::liveness;
+use coral_ir::{self as ir, BlockId, Callee, Cond, Const, Op, Terminator};
+use coral_runtime::jit_support;
+use coral_runtime::term::{HeaderKind, Term};
+use cranelift_codegen::Context;
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{
+    self as cl, FuncRef, InstBuilder, MemFlagsData, SigRef, StackSlotData, StackSlotKind,
+};
+use cranelift_codegen::isa::CallConv;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use cranelift_module::{FuncId, Linkage, Module};
+use std::collections::{BTreeSet, HashMap};
+
+const TAG_MASK: i64 = 0b11;
+const TAG_LIST: i64 = 0b01;
+const TAG_BOXED: i64 = 0b10;
+const SMALL_MASK: i64 = 0b1111;
+const SMALL_TAG: i64 = 0b1111;
+const IMM2_MASK: i64 = 0b11_1111;
+const ATOM_TAG: i64 = 0b00_1011;
+const CATCH_TAG: i64 = 0b01_1011;
+const NIL: i64 = Term::NIL.raw() as i64;
+const NON_VALUE: i64 = Term::NON_VALUE.raw() as i64;
+const TRUE: i64 = Term::boolean(true).raw() as i64;
+const FALSE: i64 = Term::boolean(false).raw() as i64;
+/// Bits 2..8 of a header word: the kind.
+const KIND_MASK: i64 = 0xFC;
+
+fn header_word(kind: HeaderKind, arity: usize) -> i64 {
+    coral_runtime::term::Header::new(kind, arity).to_word() as i64
+}
+
+fn small_word(v: i64) -> i64 {
+    (v << 4) | SMALL_TAG
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Entry,
+    Cont,
+    Handler,
+    Join,
+}
+
+struct Region {
+    entry: BlockId,
+    kind: Kind,
+    /// For a join: the block's parameters then its live-in values.
+    params: Vec<ir::Value>,
+    id: Option<FuncId>,
+}
+
+/// Everything decided about one IR function before code is emitted.
+struct Plan {
+    region_of: Vec<Option<usize>>,
+    regions: Vec<Region>,
+    live_in: Vec<Vec<ir::Value>>,
+    live_out: Vec<Vec<ir::Value>>,
+    /// Continuation block -> the live set of the call returning to it.
+    cont_live: HashMap<BlockId, Vec<ir::Value>>,
+    /// Handler block -> the live set of its `try_enter`.
+    try_live: HashMap<BlockId, Vec<ir::Value>>,
+    /// The handler active on entry to each block.
+    entry_handler: Vec<Option<BlockId>>,
+    /// Loop headers: their resume stubs.
+    resume: HashMap<BlockId, FuncId>,
+    /// The loop header the entry jumps to with its own arguments, if any.
+    pure_header: Option<BlockId>,
+    entry_resume: Option<FuncId>,
+    closure_stub: Option<FuncId>,
+}
+
+fn plan(f: &ir::Function) -> Result<Plan, CodegenError> {
+    let n = f.blocks.len();
+    if n == 0 {
+        return Err(CodegenError::new(format!(
+            "function {} has no blocks",
+            f.name
+        )));
+    }
+    let l = liveness::compute(f);
+    let mut cont_live = HashMap::new();
+    let mut try_live = HashMap::new();
+    let mut kinds: HashMap<BlockId, Kind> = HashMap::new();
+    kinds.insert(BlockId(0), Kind::Entry);
+    let block0 = &f.blocks[0];
+    let pure_header = match &block0.term {
+        Terminator::Jump {
+            target,
+            back_edge: false,
+        } if block0.insts.is_empty()
+            && target.args == block0.params
+            && f.block(target.block).loop_header
+            && l.live_in[target.block.0 as usize].is_empty() =>
+        {
+            Some(target.block)
+        }
+        _ => None,
+    };
+    for b in &f.blocks {
+        match &b.term {
+            Terminator::Call { cont, live, .. }
+            | Terminator::RecvWaitTimeout { cont, live, .. } => {
+                if cont_live.insert(*cont, live.clone()).is_some() || kinds.contains_key(cont) {
+                    return Err(CodegenError::new(format!(
+                        "{}: block {} continues more than one call",
+                        f.name, cont.0
+                    )));
+                }
+                kinds.insert(*cont, Kind::Cont);
+            }
+            Terminator::TryEnter { handler, live, .. } => {
+                if try_live.insert(*handler, live.clone()).is_some() || kinds.contains_key(handler)
+                {
+                    return Err(CodegenError::new(format!(
+                        "{}: block {} handles more than one try",
+                        f.name, handler.0
+                    )));
+                }
+                kinds.insert(*handler, Kind::Handler);
+            }
+            _ => {}
+        }
+    }
+    for (i, b) in f.blocks.iter().enumerate() {
+        let id = BlockId(i as u32);
+        if b.loop_header && Some(id) != pure_header && !kinds.contains_key(&id) {
+            kinds.insert(id, Kind::Join);
+        }
+    }
+    // Grow the entry set until every block belongs to one region.
+    let region_of = loop {
+        let mut owner: Vec<Option<BlockId>> = vec![None; n];
+        let mut new_entries = Vec::new();
+        let mut entries: Vec<BlockId> = kinds.keys().copied().collect();
+        entries.sort();
+        for &e in &entries {
+            owner[e.0 as usize] = Some(e);
+            let mut stack = vec![e];
+            while let Some(b) = stack.pop() {
+                for s in f.block(b).term.successors() {
+                    if kinds.contains_key(&s) {
+                        continue;
+                    }
+                    match owner[s.0 as usize] {
+                        None => {
+                            owner[s.0 as usize] = Some(e);
+                            stack.push(s);
+                        }
+                        Some(o) if o != e => new_entries.push(s),
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        if new_entries.is_empty() {
+            break owner;
+        }
+        for e in new_entries {
+            kinds.insert(e, Kind::Join);
+        }
+    };
+    let mut entries: Vec<BlockId> = kinds.keys().copied().collect();
+    entries.sort();
+    let mut regions = Vec::new();
+    let mut index_of = HashMap::new();
+    for e in entries {
+        // Unreachable entries (a continuation of a call that never returns
+        // has no path from block 0 only when the IR says so) still get code:
+        // they are reachable from the stack.
+        let kind = kinds[&e];
+        let params = if kind == Kind::Join {
+            let mut p = f.block(e).params.clone();
+            p.extend(l.live_in[e.0 as usize].iter().copied());
+            p
+        } else {
+            Vec::new()
+        };
+        index_of.insert(e, regions.len());
+        regions.push(Region {
+            entry: e,
+            kind,
+            params,
+            id: None,
+        });
+    }
+    let region_of = region_of
+        .iter()
+        .map(|o| o.and_then(|e| index_of.get(&e).copied()))
+        .collect();
+    // The handler active on entry to each block.
+    let mut entry_handler = vec![None; n];
+    let mut seen = vec![false; n];
+    let mut stack = vec![BlockId(0)];
+    seen[0] = true;
+    for h in try_live.keys() {
+        // Handlers run with their own try frame popped: the block's own
+        // `handler` field says what is active there.
+        entry_handler[h.0 as usize] = f.block(*h).handler;
+    }
+    while let Some(b) = stack.pop() {
+        let blk = f.block(b);
+        for s in blk.term.successors() {
+            let active = match &blk.term {
+                Terminator::TryEnter { handler, body, .. } if s == *body => Some(*handler),
+                Terminator::TryEnter { handler, .. } if s == *handler => {
+                    entry_handler[s.0 as usize]
+                }
+                _ => blk.handler,
+            };
+            if !seen[s.0 as usize] {
+                seen[s.0 as usize] = true;
+                if !try_live.contains_key(&s) {
+                    entry_handler[s.0 as usize] = active;
+                }
+                stack.push(s);
+            }
+        }
+    }
+    Ok(Plan {
+        region_of,
+        regions,
+        live_in: l.live_in,
+        live_out: l.live_out,
+        cont_live,
+        try_live,
+        entry_handler,
+        resume: HashMap::new(),
+        pure_header,
+        entry_resume: None,
+        closure_stub: None,
+    })
+}
+
+fn fn_label(m: &ir::Module, f: &ir::Function) -> String {
+    format!("{}:{}/{}", m.name, f.name, f.arity)
+}
+
+/// Compiles every module: plans, declares, then defines each function.
+pub fn compile_program<M: Module>(
+    module: &mut M,
+    modules: &[ir::Module],
+    target: &mut dyn Target,
+    want_clif: bool,
+) -> Result<Compiled, CodegenError> {
+    let mut out = Compiled::default();
+    let mut plans: Vec<Vec<Plan>> = Vec::new();
+    for m in modules {
+        let mut v = Vec::new();
+        for f in &m.functions {
+            v.push(plan(f)?);
+        }
+        plans.push(v);
+    }
+    // Declarations.
+    let mut entry_ids: Vec<Vec<FuncId>> = Vec::new();
+    for (mi, m) in modules.iter().enumerate() {
+        // Functions some `make_fun` closes over need a closure stub.
+        let mut fun_targets = BTreeSet::new();
+        for f in &m.functions {
+            for b in &f.blocks {
+                for i in &b.insts {
+                    if let Op::MakeFun { func, .. } = &i.op {
+                        fun_targets.insert(func.0);
+                    }
+                }
+            }
+        }
+        let mut ids = Vec::new();
+        for (fi, f) in m.functions.iter().enumerate() {
+            let label = fn_label(m, f);
+            let p = &mut plans[mi][fi];
+            let params = (f.arity + f.env_len) as usize;
+            for r in p.regions.iter_mut() {
+                let (name, sig) = match r.kind {
+                    Kind::Entry => (label.clone(), abi::erlang_sig(params)),
+                    Kind::Cont => (format!("{label}$c{}", r.entry.0), abi::cont_sig()),
+                    Kind::Handler => (format!("{label}$h{}", r.entry.0), abi::cont_sig()),
+                    Kind::Join => (
+                        format!("{label}$j{}", r.entry.0),
+                        abi::erlang_sig(r.params.len()),
+                    ),
+                };
+                r.id = Some(module.declare_function(&name, Linkage::Local, &sig)?);
+            }
+            let entry = p.regions[0]
+                .id
+                .ok_or_else(|| CodegenError::new("entry region not declared"))?;
+            ids.push(entry);
+            p.entry_resume = Some(module.declare_function(
+                &format!("{label}$resume"),
+                Linkage::Local,
+                &abi::cont_sig(),
+            )?);
+            for (i, b) in f.blocks.iter().enumerate() {
+                if b.loop_header {
+                    let id = module.declare_function(
+                        &format!("{label}$resume{i}"),
+                        Linkage::Local,
+                        &abi::cont_sig(),
+                    )?;
+                    p.resume.insert(BlockId(i as u32), id);
+                }
+            }
+            if fun_targets.contains(&(fi as u32)) {
+                let id = module.declare_function(
+                    &format!("{label}$closure"),
+                    Linkage::Local,
+                    &abi::erlang_sig(f.arity as usize + 1),
+                )?;
+                p.closure_stub = Some(id);
+                out.closure_stubs.push((mi, ir::FuncId(fi as u32), id));
+            }
+            if matches!(f.kind, ir::FunKind::TopLevel) {
+                let key = (m.name.to_string(), f.name.to_string(), f.arity);
+                out.entries.insert(key.clone(), entry);
+                if let Some(r) = p.entry_resume {
+                    out.resume_entries.insert(key, r);
+                }
+            }
+        }
+        entry_ids.push(ids);
+    }
+    let mut runtime = HashMap::new();
+    for rf in abi::RUNTIME_FNS {
+        let sig = rf.signature(module.isa().default_call_conv());
+        runtime.insert(
+            rf.name,
+            module.declare_function(rf.name, Linkage::Import, &sig)?,
+        );
+    }
+    let done = module.declare_function("coral$done", Linkage::Local, &abi::cont_sig())?;
+    let native = module.isa().default_call_conv();
+    let trampoline =
+        module.declare_function("coral$enter", Linkage::Export, &abi::trampoline_sig(native))?;
+    out.done = Some(done);
+    out.trampoline = Some(trampoline);
+    out.max_x = 3;
+
+    let mut fctx = FunctionBuilderContext::new();
+    let mut ctx = module.make_context();
+    // Fixed functions: the bottom continuation and the trampoline.
+    define_done(module, &mut ctx, &mut fctx, done, want_clif, &mut out)?;
+    define_trampoline(
+        module, &mut ctx, &mut fctx, trampoline, native, want_clif, &mut out,
+    )?;
+    out.frames.push(FrameSpec {
+        func: done,
+        size: 0,
+        live: vec![],
+        catches: vec![],
+        location: u32::MAX,
+    });
+
+    for (mi, m) in modules.iter().enumerate() {
+        for (fi, f) in m.functions.iter().enumerate() {
+            let p = &plans[mi][fi];
+            let fid = ir::FuncId(fi as u32);
+            let fn_loc = target.location(mi, fid, f.line);
+            for ri in 0..p.regions.len() {
+                let mut e = Emitter {
+                    module: &mut *module,
+                    target: &mut *target,
+                    modules,
+                    mi,
+                    m,
+                    f,
+                    fid,
+                    p,
+                    plans: &plans,
+                    entry_ids: &entry_ids,
+                    runtime: &runtime,
+                    out: &mut out,
+                    region: ri,
+                };
+                e.define_region(&mut ctx, &mut fctx, want_clif)?;
+            }
+            // Resume stubs.
+            let params = (f.arity + f.env_len) as usize;
+            let entry = entry_ids[mi][fi];
+            let label = fn_label(m, f);
+            if let Some(r) = p.entry_resume {
+                define_resume(
+                    module,
+                    &mut ctx,
+                    &mut fctx,
+                    r,
+                    entry,
+                    params,
+                    &format!("{label}$resume"),
+                    want_clif,
+                    &mut out,
+                )?;
+                out.frames.push(FrameSpec {
+                    func: r,
+                    size: params as u32,
+                    live: (0..params as u32).collect(),
+                    catches: vec![],
+                    location: fn_loc,
+                });
+            }
+            for (&h, &r) in &p.resume {
+                let hb = f.block(h);
+                let (callee, n) = match p.region_of_entry(h) {
+                    Some(ri) => (
+                        p.regions[ri]
+                            .id
+                            .ok_or_else(|| CodegenError::new("undeclared"))?,
+                        p.regions[ri].params.len(),
+                    ),
+                    None if p.pure_header == Some(h) => (entry, hb.params.len()),
+                    None => {
+                        return Err(CodegenError::new(format!(
+                            "{label}: loop header {} has no way to resume",
+                            h.0
+                        )));
+                    }
+                };
+                define_resume(
+                    module,
+                    &mut ctx,
+                    &mut fctx,
+                    r,
+                    callee,
+                    n,
+                    &format!("{label}$resume{}", h.0),
+                    want_clif,
+                    &mut out,
+                )?;
+                out.frames.push(FrameSpec {
+                    func: r,
+                    size: n as u32,
+                    live: (0..n as u32).collect(),
+                    catches: vec![],
+                    location: fn_loc,
+                });
+            }
+            if let Some(stub) = p.closure_stub {
+                define_closure_stub(
+                    module,
+                    &mut ctx,
+                    &mut fctx,
+                    stub,
+                    entry,
+                    f.arity as usize,
+                    f.env_len as usize,
+                    &format!("{label}$closure"),
+                    want_clif,
+                    &mut out,
+                )?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Plan {
+    fn region_of_entry(&self, b: BlockId) -> Option<usize> {
+        self.regions.iter().position(|r| r.entry == b)
+    }
+}
+
+fn finish<M: Module>(
+    module: &mut M,
+    ctx: &mut Context,
+    id: FuncId,
+    name: &str,
+    want_clif: bool,
+    out: &mut Compiled,
+) -> Result<(), CodegenError> {
+    if want_clif {
+        out.clif
+            .push((name.to_string(), ctx.func.display().to_string()));
+    }
+    module
+        .define_function(id, ctx)
+        .map_err(|e| CodegenError::new(format!("cranelift rejected {name}: {e:?}")))?;
+    module.clear_context(ctx);
+    Ok(())
+}
+
+fn define_done<M: Module>(
+    module: &mut M,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    id: FuncId,
+    want_clif: bool,
+    out: &mut Compiled,
+) -> Result<(), CodegenError> {
+    ctx.func.signature = abi::cont_sig();
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let blk = b.create_block();
+    b.append_block_params_for_function_params(blk);
+    b.switch_to_block(blk);
+    let c = b.block_params(blk)[0];
+    let r = b.block_params(blk)[1];
+    let x = b.ins().load(WORD, MemFlagsData::trusted(), c, abi::CTX_X);
+    b.ins().store(MemFlagsData::trusted(), r, x, 0);
+    let s = b.ins().iconst(WORD, abi::status::EXIT as i64);
+    b.ins().return_(&[s]);
+    b.seal_all_blocks();
+    b.finalize(module.isa().frontend_config());
+    finish(module, ctx, id, "coral$done", want_clif, out)
+}
+
+fn define_trampoline<M: Module>(
+    module: &mut M,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    id: FuncId,
+    native: CallConv,
+    want_clif: bool,
+    out: &mut Compiled,
+) -> Result<(), CodegenError> {
+    ctx.func.signature = abi::trampoline_sig(native);
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let sig = b.import_signature(abi::cont_sig());
+    let blk = b.create_block();
+    b.append_block_params_for_function_params(blk);
+    b.switch_to_block(blk);
+    let c = b.block_params(blk)[0];
+    let stop = b
+        .ins()
+        .load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
+    let w = b.ins().load(WORD, MemFlagsData::trusted(), stop, 0);
+    let stop2 = b.ins().iadd_imm_s(stop, 8);
+    b.ins()
+        .store(MemFlagsData::trusted(), stop2, c, abi::CTX_STOP);
+    let addr = b.ins().ushr_imm_u(w, 2);
+    let nv = b.ins().iconst(WORD, NON_VALUE);
+    let call = b.ins().call_indirect(sig, addr, &[c, nv]);
+    let r = b.inst_results(call)[0];
+    b.ins().return_(&[r]);
+    b.seal_all_blocks();
+    b.finalize(module.isa().frontend_config());
+    finish(module, ctx, id, "coral$enter", want_clif, out)
+}
+
+/// A continuation that pops `n` values from its frame and calls `callee`
+/// with them.
+#[allow(clippy::too_many_arguments)]
+fn define_resume<M: Module>(
+    module: &mut M,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    id: FuncId,
+    callee: FuncId,
+    n: usize,
+    name: &str,
+    want_clif: bool,
+    out: &mut Compiled,
+) -> Result<(), CodegenError> {
+    ctx.func.signature = abi::cont_sig();
+    let fref = module.declare_func_in_func(callee, &mut ctx.func);
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let blk = b.create_block();
+    b.append_block_params_for_function_params(blk);
+    b.switch_to_block(blk);
+    let c = b.block_params(blk)[0];
+    let stop = b
+        .ins()
+        .load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
+    let mut args = vec![c];
+    for i in 0..n {
+        args.push(
+            b.ins()
+                .load(WORD, MemFlagsData::trusted(), stop, (8 * i) as i32),
+        );
+    }
+    let stop2 = b.ins().iadd_imm_s(stop, (8 * n) as i64);
+    b.ins()
+        .store(MemFlagsData::trusted(), stop2, c, abi::CTX_STOP);
+    b.ins().return_call(fref, &args);
+    b.seal_all_blocks();
+    b.finalize(module.isa().frontend_config());
+    finish(module, ctx, id, name, want_clif, out)
+}
+
+/// The code a fun entry points at: takes the arguments and the closure,
+/// and calls the function with the closure's environment appended.
+#[allow(clippy::too_many_arguments)]
+fn define_closure_stub<M: Module>(
+    module: &mut M,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    id: FuncId,
+    callee: FuncId,
+    arity: usize,
+    env: usize,
+    name: &str,
+    want_clif: bool,
+    out: &mut Compiled,
+) -> Result<(), CodegenError> {
+    ctx.func.signature = abi::erlang_sig(arity + 1);
+    let fref = module.declare_func_in_func(callee, &mut ctx.func);
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let blk = b.create_block();
+    b.append_block_params_for_function_params(blk);
+    b.switch_to_block(blk);
+    let params = b.block_params(blk).to_vec();
+    let mut args = params[..=arity].to_vec();
+    let fun = params[arity + 1];
+    for i in 0..env {
+        // Closure layout: header, entry pointer, environment.
+        args.push(b.ins().load(
+            WORD,
+            MemFlagsData::trusted(),
+            fun,
+            (8 * (2 + i)) as i32 - TAG_BOXED as i32,
+        ));
+    }
+    b.ins().return_call(fref, &args);
+    b.seal_all_blocks();
+    b.finalize(module.isa().frontend_config());
+    finish(module, ctx, id, name, want_clif, out)
+}
+
+/// Emits one region of one function.
+struct Emitter<'a, M: Module> {
+    module: &'a mut M,
+    target: &'a mut dyn Target,
+    modules: &'a [ir::Module],
+    mi: usize,
+    m: &'a ir::Module,
+    f: &'a ir::Function,
+    fid: ir::FuncId,
+    p: &'a Plan,
+    plans: &'a [Vec<Plan>],
+    entry_ids: &'a [Vec<FuncId>],
+    runtime: &'a HashMap<&'static str, FuncId>,
+    out: &'a mut Compiled,
+    region: usize,
+}
+
+/// State while building one Cranelift function.
+struct Fb<'b> {
+    b: FunctionBuilder<'b>,
+    ctx: cl::Value,
+    vars: HashMap<ir::Value, Variable>,
+    blocks: HashMap<BlockId, cl::Block>,
+    funcs: HashMap<FuncId, FuncRef>,
+    sigs: HashMap<usize, SigRef>,
+    exc: Option<cl::StackSlot>,
+    args_slot: Option<(cl::StackSlot, usize)>,
+    /// Edges whose code is emitted after the current terminator.
+    pending: Vec<(cl::Block, ir::BlockCall, bool)>,
+}
+
+impl<M: Module> Emitter<'_, M> {
+    fn define_region(
+        &mut self,
+        ctx: &mut Context,
+        fctx: &mut FunctionBuilderContext,
+        want_clif: bool,
+    ) -> Result<(), CodegenError> {
+        let r = &self.p.regions[self.region];
+        let id = r.id.ok_or_else(|| CodegenError::new("undeclared region"))?;
+        let nparams = match r.kind {
+            Kind::Entry => (self.f.arity + self.f.env_len) as usize,
+            Kind::Cont | Kind::Handler => 1,
+            Kind::Join => r.params.len(),
+        };
+        ctx.func.signature = abi::erlang_sig(nparams);
+        let name = match r.kind {
+            Kind::Entry => fn_label(self.m, self.f),
+            Kind::Cont => format!("{}$c{}", fn_label(self.m, self.f), r.entry.0),
+            Kind::Handler => format!("{}$h{}", fn_label(self.m, self.f), r.entry.0),
+            Kind::Join => format!("{}$j{}", fn_label(self.m, self.f), r.entry.0),
+        };
+        {
+            let b = FunctionBuilder::new(&mut ctx.func, fctx);
+            let mut fb = Fb {
+                b,
+                ctx: cl::Value::from_u32(0),
+                vars: HashMap::new(),
+                blocks: HashMap::new(),
+                funcs: HashMap::new(),
+                sigs: HashMap::new(),
+                exc: None,
+                args_slot: None,
+                pending: Vec::new(),
+            };
+            self.emit_region(&mut fb)?;
+            fb.b.seal_all_blocks();
+            fb.b.finalize(self.module.isa().frontend_config());
+        }
+        finish(self.module, ctx, id, &name, want_clif, self.out)
+    }
+
+    fn var(&self, fb: &mut Fb, v: ir::Value) -> Variable {
+        if let Some(&x) = fb.vars.get(&v) {
+            return x;
+        }
+        let x = fb.b.declare_var(WORD);
+        fb.vars.insert(v, x);
+        x
+    }
+
+    fn get(&self, fb: &mut Fb, v: ir::Value) -> cl::Value {
+        let x = self.var(fb, v);
+        fb.b.use_var(x)
+    }
+
+    fn set(&self, fb: &mut Fb, v: ir::Value, val: cl::Value) {
+        let x = self.var(fb, v);
+        fb.b.def_var(x, val);
+    }
+
+    fn func_ref(&mut self, fb: &mut Fb, id: FuncId) -> FuncRef {
+        if let Some(&r) = fb.funcs.get(&id) {
+            return r;
+        }
+        let r = self.module.declare_func_in_func(id, fb.b.func);
+        fb.funcs.insert(id, r);
+        r
+    }
+
+    fn rt(&mut self, fb: &mut Fb, f: &abi::RuntimeFn) -> Result<FuncRef, CodegenError> {
+        let id = *self
+            .runtime
+            .get(f.name)
+            .ok_or_else(|| CodegenError::new(format!("runtime function {} missing", f.name)))?;
+        Ok(self.func_ref(fb, id))
+    }
+
+    fn call_rt(
+        &mut self,
+        fb: &mut Fb,
+        f: &abi::RuntimeFn,
+        args: &[cl::Value],
+    ) -> Result<cl::Value, CodegenError> {
+        let r = self.rt(fb, f)?;
+        let call = fb.b.ins().call(r, args);
+        Ok(fb.b.inst_results(call)[0])
+    }
+
+    fn sig(&self, fb: &mut Fb, n: usize) -> SigRef {
+        if let Some(&s) = fb.sigs.get(&n) {
+            return s;
+        }
+        let s = fb.b.import_signature(abi::erlang_sig(n));
+        fb.sigs.insert(n, s);
+        s
+    }
+
+    fn block(&self, fb: &mut Fb, b: BlockId) -> cl::Block {
+        if let Some(&x) = fb.blocks.get(&b) {
+            return x;
+        }
+        let x = fb.b.create_block();
+        for _ in &self.f.block(b).params {
+            fb.b.append_block_param(x, WORD);
+        }
+        fb.blocks.insert(b, x);
+        x
+    }
+
+    fn location(&mut self, line: Option<u32>) -> u32 {
+        self.target.location(self.mi, self.fid, line)
+    }
+
+    fn emit_region(&mut self, fb: &mut Fb) -> Result<(), CodegenError> {
+        let r = &self.p.regions[self.region];
+        let entry = fb.b.create_block();
+        fb.b.append_block_params_for_function_params(entry);
+        fb.b.switch_to_block(entry);
+        let params = fb.b.block_params(entry).to_vec();
+        fb.ctx = params[0];
+        let first = self.block(fb, r.entry);
+        match r.kind {
+            Kind::Entry => {
+                let args: Vec<cl::Value> = params[1..].to_vec();
+                for (v, &a) in self.f.blocks[0].params.iter().zip(&args) {
+                    self.set(fb, *v, a);
+                }
+                let resume = self
+                    .p
+                    .entry_resume
+                    .ok_or_else(|| CodegenError::new("no entry resume"))?;
+                let vals = self.f.blocks[0].params.clone();
+                self.reduction_check(fb, resume, &vals)?;
+                let args: Vec<cl::Value> = vals.iter().map(|v| self.get(fb, *v)).collect();
+                fb.b.ins().jump(first, &bargs(&args));
+            }
+            Kind::Cont => {
+                let live = self.p.cont_live.get(&r.entry).cloned().unwrap_or_default();
+                let stop =
+                    fb.b.ins()
+                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+                for (i, v) in live.iter().enumerate() {
+                    let x =
+                        fb.b.ins()
+                            .load(WORD, MemFlagsData::trusted(), stop, (8 * i) as i32);
+                    self.set(fb, *v, x);
+                }
+                let s2 = fb.b.ins().iadd_imm_s(stop, (8 * live.len()) as i64);
+                fb.b.ins()
+                    .store(MemFlagsData::trusted(), s2, fb.ctx, abi::CTX_STOP);
+                fb.b.ins().jump(first, &bargs(&[params[1]]));
+            }
+            Kind::Handler => {
+                let live = self.p.try_live.get(&r.entry).cloned().unwrap_or_default();
+                let stop =
+                    fb.b.ins()
+                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+                for (i, v) in live.iter().enumerate() {
+                    let x =
+                        fb.b.ins()
+                            .load(WORD, MemFlagsData::trusted(), stop, (8 * (i + 2)) as i32);
+                    self.set(fb, *v, x);
+                }
+                let s2 = fb.b.ins().iadd_imm_s(stop, (8 * (live.len() + 2)) as i64);
+                fb.b.ins()
+                    .store(MemFlagsData::trusted(), s2, fb.ctx, abi::CTX_STOP);
+                let xs =
+                    fb.b.ins()
+                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_X);
+                let mut hargs = Vec::new();
+                for i in 0..3 {
+                    hargs.push(fb.b.ins().load(WORD, MemFlagsData::trusted(), xs, 8 * i));
+                }
+                let np = self.f.block(r.entry).params.len();
+                if np != 3 {
+                    return Err(CodegenError::new("a handler takes three parameters"));
+                }
+                fb.b.ins().jump(first, &bargs(&hargs));
+            }
+            Kind::Join => {
+                let bp = self.f.block(r.entry).params.len();
+                for (v, &a) in r.params.iter().zip(&params[1..]).skip(bp) {
+                    self.set(fb, *v, a);
+                }
+                fb.b.ins().jump(first, &bargs(&params[1..1 + bp]));
+            }
+        }
+        // Emit every block of the region.
+        let ri = self.region;
+        for (i, _) in self.f.blocks.iter().enumerate() {
+            if self.p.region_of[i] == Some(ri) {
+                self.emit_block(fb, BlockId(i as u32))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Spills `live` to the x registers, collects so that `need` words are
+    /// free, and reloads them, when fewer than `need` words are free.
+    fn ensure_space(
+        &mut self,
+        fb: &mut Fb,
+        need: usize,
+        live: &[ir::Value],
+    ) -> Result<(), CodegenError> {
+        let mut uniq: Vec<ir::Value> = Vec::new();
+        for v in live {
+            if !uniq.contains(v) {
+                uniq.push(*v);
+            }
+        }
+        self.out.max_x = self.out.max_x.max(uniq.len());
+        let htop =
+            fb.b.ins()
+                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+        let stop =
+            fb.b.ins()
+                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+        let free = fb.b.ins().isub(stop, htop);
+        let short =
+            fb.b.ins()
+                .icmp_imm_s(IntCC::UnsignedLessThan, free, (need * 8) as i64);
+        let gc = fb.b.create_block();
+        let ok = fb.b.create_block();
+        fb.b.set_cold_block(gc);
+        fb.b.ins().brif(short, gc, &[], ok, &[]);
+        fb.b.switch_to_block(gc);
+        let xs =
+            fb.b.ins()
+                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_X);
+        for (i, v) in uniq.iter().enumerate() {
+            let val = self.get(fb, *v);
+            fb.b.ins()
+                .store(MemFlagsData::trusted(), val, xs, (8 * i) as i32);
+        }
+        let needv = fb.b.ins().iconst(WORD, need as i64);
+        let nlive = fb.b.ins().iconst(cl::types::I32, uniq.len() as i64);
+        let c = fb.ctx;
+        let r = self.call_rt(fb, &abi::GC, &[c, needv, nlive])?;
+        let failed = fb.b.create_block();
+        let reload = fb.b.create_block();
+        fb.b.set_cold_block(failed);
+        fb.b.ins().brif(r, failed, &[], reload, &[]);
+        fb.b.switch_to_block(failed);
+        let st = fb.b.ins().iconst(WORD, abi::STATUS_INTERNAL as i64);
+        fb.b.ins().return_(&[st]);
+        fb.b.switch_to_block(reload);
+        let xs =
+            fb.b.ins()
+                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_X);
+        for (i, v) in uniq.iter().enumerate() {
+            let val =
+                fb.b.ins()
+                    .load(WORD, MemFlagsData::trusted(), xs, (8 * i) as i32);
+            self.set(fb, *v, val);
+        }
+        fb.b.ins().jump(ok, &[]);
+        fb.b.switch_to_block(ok);
+        Ok(())
+    }
+
+    /// Pushes a frame: the continuation word for `cont` and `slots`.
+    fn push_frame(&mut self, fb: &mut Fb, cont: FuncId, slots: &[cl::Value]) {
+        let fr = self.func_ref(fb, cont);
+        let addr = fb.b.ins().func_addr(WORD, fr);
+        let word = fb.b.ins().ishl_imm_u(addr, 2);
+        let stop =
+            fb.b.ins()
+                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+        let n = slots.len() + 1;
+        let s2 = fb.b.ins().iadd_imm_s(stop, -((8 * n) as i64));
+        fb.b.ins().store(MemFlagsData::trusted(), word, s2, 0);
+        for (i, &v) in slots.iter().enumerate() {
+            fb.b.ins()
+                .store(MemFlagsData::trusted(), v, s2, (8 * (i + 1)) as i32);
+        }
+        fb.b.ins()
+            .store(MemFlagsData::trusted(), s2, fb.ctx, abi::CTX_STOP);
+    }
+
+    /// Decrements the reductions; when they run out, pushes a frame of
+    /// `vals` under the continuation `resume` and returns `YIELD`.
+    fn reduction_check(
+        &mut self,
+        fb: &mut Fb,
+        resume: FuncId,
+        vals: &[ir::Value],
+    ) -> Result<(), CodegenError> {
+        let reds =
+            fb.b.ins()
+                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_REDS);
+        let r2 = fb.b.ins().iadd_imm_s(reds, -1);
+        fb.b.ins()
+            .store(MemFlagsData::trusted(), r2, fb.ctx, abi::CTX_REDS);
+        let out = fb.b.ins().icmp_imm_s(IntCC::SignedLessThan, r2, 0);
+        let y = fb.b.create_block();
+        let go = fb.b.create_block();
+        fb.b.set_cold_block(y);
+        fb.b.ins().brif(out, y, &[], go, &[]);
+        fb.b.switch_to_block(y);
+        self.ensure_space(fb, vals.len() + 1, vals)?;
+        let slots: Vec<cl::Value> = vals.iter().map(|v| self.get(fb, *v)).collect();
+        self.push_frame(fb, resume, &slots);
+        let st = fb.b.ins().iconst(WORD, abi::status::YIELD as i64);
+        fb.b.ins().return_(&[st]);
+        fb.b.switch_to_block(go);
+        Ok(())
+    }
+
+    /// A block ending in `v = bif Cmp(A, B); branch is_true v` where `v`
+    /// is used nowhere else: the comparison can branch directly instead of
+    /// making the atom. Returns the operator and operands.
+    fn fused_compare(&self, bid: BlockId) -> Option<(String, ir::Value, ir::Value)> {
+        let blk = self.f.block(bid);
+        let Terminator::Branch {
+            cond: Cond::IsTrue(v),
+            then,
+            else_,
+        } = &blk.term
+        else {
+            return None;
+        };
+        let last = blk.insts.last()?;
+        let Op::Bif { name, args } = &last.op else {
+            return None;
+        };
+        if last.results.first() != Some(v)
+            || args.len() != 2
+            || !matches!(&**name, "<" | ">" | "=<" | ">=" | "=:=" | "=/=")
+            || then.args.contains(v)
+            || else_.args.contains(v)
+            || self.p.live_out[bid.0 as usize].contains(v)
+        {
+            return None;
+        }
+        Some((name.to_string(), args[0], args[1]))
+    }
+
+    /// Branches on `a Cmp b` without making the boolean atom.
+    fn compare_branch(
+        &mut self,
+        fb: &mut Fb,
+        name: &str,
+        a: cl::Value,
+        b: cl::Value,
+        then: (cl::Block, Vec<cl::Value>),
+        else_: (cl::Block, Vec<cl::Value>),
+    ) -> Result<(), CodegenError> {
+        let ta = bargs(&then.1);
+        let ea = bargs(&else_.1);
+        match name {
+            "=:=" | "=/=" => {
+                let c = self.exact_eq(fb, a, b)?;
+                if name == "=:=" {
+                    fb.b.ins().brif(c, then.0, &ta, else_.0, &ea);
+                } else {
+                    fb.b.ins().brif(c, else_.0, &ea, then.0, &ta);
+                }
+            }
+            _ => {
+                let cc = match name {
+                    "<" => IntCC::SignedLessThan,
+                    ">" => IntCC::SignedGreaterThan,
+                    "=<" => IntCC::SignedLessThanOrEqual,
+                    _ => IntCC::SignedGreaterThanOrEqual,
+                };
+                let fast = fb.b.create_block();
+                let slow = fb.b.create_block();
+                let both = self.is_small2(fb, a, b);
+                fb.b.ins().brif(both, fast, &[], slow, &[]);
+                fb.b.switch_to_block(fast);
+                let c = fb.b.ins().icmp(cc, a, b);
+                fb.b.ins().brif(c, then.0, &ta, else_.0, &ea);
+                fb.b.switch_to_block(slow);
+                // Term comparison never fails.
+                let index = jit_support::bif_index("erlang", name, 2)
+                    .ok_or_else(|| CodegenError::new(format!("the runtime has no {name}")))?;
+                let r = self.call_bif(fb, index, &[a, b])?;
+                let c = fb.b.ins().icmp_imm_s(IntCC::Equal, r, TRUE);
+                fb.b.ins().brif(c, then.0, &ta, else_.0, &ea);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether an instruction is emitted without any runtime call (so no
+    /// heap words are taken behind the compiled code's back).
+    fn stays_inline(op: &Op) -> bool {
+        matches!(
+            op,
+            Op::Const(_)
+                | Op::Tuple(_)
+                | Op::Cons(..)
+                | Op::GetElement { .. }
+                | Op::GetHd(_)
+                | Op::GetTl(_)
+                | Op::MakeFun { .. }
+                | Op::ExportFun { .. }
+        )
+    }
+
+    /// The values live just before instruction `i` of block `bid`.
+    fn live_before(&self, bid: BlockId, i: usize) -> Vec<ir::Value> {
+        let blk = self.f.block(bid);
+        let mut live: BTreeSet<ir::Value> =
+            self.p.live_out[bid.0 as usize].iter().copied().collect();
+        blk.term.for_each_use(|v| {
+            live.insert(v);
+        });
+        for inst in blk.insts[i..].iter().rev() {
+            for r in &inst.results {
+                live.remove(r);
+            }
+            inst.op.for_each_use(|v| {
+                live.insert(v);
+            });
+        }
+        live.into_iter().collect()
+    }
+
+    fn heap_words(op: &Op) -> usize {
+        match op {
+            Op::Tuple(vs) => 1 + vs.len(),
+            Op::Cons(..) => 2,
+            Op::MakeFun { env, .. } => 2 + env.len(),
+            Op::ExportFun { .. } => 4,
+            _ => 0,
+        }
+    }
+
+    fn emit_block(&mut self, fb: &mut Fb, bid: BlockId) -> Result<(), CodegenError> {
+        let blk = self.f.block(bid);
+        let cb = self.block(fb, bid);
+        fb.b.switch_to_block(cb);
+        let ps = fb.b.block_params(cb).to_vec();
+        for (v, &x) in blk.params.iter().zip(&ps) {
+            self.set(fb, *v, x);
+        }
+        // One heap check covers a run of allocations with no runtime call
+        // in between: a runtime call may itself take heap words.
+        let mut covered = 0usize;
+        let fused = self.fused_compare(bid);
+        for (i, inst) in blk.insts.iter().enumerate() {
+            if fused.is_some() && i + 1 == blk.insts.len() {
+                break;
+            }
+            let words = Self::heap_words(&inst.op);
+            if !Self::stays_inline(&inst.op) {
+                covered = 0;
+            } else if words > covered {
+                let need: usize = blk.insts[i..]
+                    .iter()
+                    .take_while(|x| Self::stays_inline(&x.op))
+                    .map(|x| Self::heap_words(&x.op))
+                    .sum();
+                let live = self.live_before(bid, i);
+                self.ensure_space(fb, need, &live)?;
+                covered = need;
+            }
+            covered -= words.min(covered);
+            self.emit_inst(fb, bid, inst)?;
+        }
+        match fused {
+            Some((name, a, b)) => {
+                let Terminator::Branch { then, else_, .. } = &blk.term else {
+                    return Err(CodegenError::new("fused comparison without a branch"));
+                };
+                let x = self.get(fb, a);
+                let y = self.get(fb, b);
+                let t = self.edge(fb, then, false);
+                let e = self.edge(fb, else_, false);
+                self.compare_branch(fb, &name, x, y, t, e)?;
+            }
+            None => self.emit_term(fb, bid)?,
+        }
+        // Edges deferred by the terminator.
+        while let Some((nb, bc, back)) = fb.pending.pop() {
+            fb.b.switch_to_block(nb);
+            self.emit_edge_body(fb, &bc, back)?;
+        }
+        Ok(())
+    }
+
+    /// The block and arguments a branch to `bc` goes to: the target itself
+    /// when it is in this region and no reduction check is due, else a new
+    /// block filled in later.
+    fn edge(&mut self, fb: &mut Fb, bc: &ir::BlockCall, back: bool) -> (cl::Block, Vec<cl::Value>) {
+        let local = self.p.region_of[bc.block.0 as usize] == Some(self.region)
+            && self.p.regions[self.region].entry != bc.block;
+        if local && !back {
+            let t = self.block(fb, bc.block);
+            let args = bc.args.iter().map(|v| self.get(fb, *v)).collect();
+            return (t, args);
+        }
+        let nb = fb.b.create_block();
+        fb.pending.push((nb, bc.clone(), back));
+        (nb, Vec::new())
+    }
+
+    fn emit_edge_body(
+        &mut self,
+        fb: &mut Fb,
+        bc: &ir::BlockCall,
+        back: bool,
+    ) -> Result<(), CodegenError> {
+        let target = bc.block;
+        if back {
+            let resume =
+                *self.p.resume.get(&target).ok_or_else(|| {
+                    CodegenError::new("back edge to a block that is no loop header")
+                })?;
+            let mut vals = bc.args.clone();
+            if self.p.pure_header != Some(target) {
+                vals.extend(self.p.live_in[target.0 as usize].iter().copied());
+            }
+            self.reduction_check(fb, resume, &vals)?;
+        }
+        let same_region = self.p.region_of[target.0 as usize] == Some(self.region);
+        if same_region && self.p.regions[self.region].entry != target {
+            let t = self.block(fb, target);
+            let args: Vec<cl::Value> = bc.args.iter().map(|v| self.get(fb, *v)).collect();
+            fb.b.ins().jump(t, &bargs(&args));
+            return Ok(());
+        }
+        if same_region {
+            // A jump back to this region's own entry block.
+            let t = self.block(fb, target);
+            let args: Vec<cl::Value> = bc.args.iter().map(|v| self.get(fb, *v)).collect();
+            fb.b.ins().jump(t, &bargs(&args));
+            return Ok(());
+        }
+        let ri = self.p.region_of_entry(target).ok_or_else(|| {
+            CodegenError::new(format!("jump to block {} of another region", target.0))
+        })?;
+        let r = &self.p.regions[ri];
+        let id = r.id.ok_or_else(|| CodegenError::new("undeclared region"))?;
+        let mut args = vec![fb.ctx];
+        match r.kind {
+            Kind::Join => {
+                for v in &bc.args {
+                    args.push(self.get(fb, *v));
+                }
+                let extra: Vec<ir::Value> = r.params[bc.args.len()..].to_vec();
+                for v in extra {
+                    args.push(self.get(fb, v));
+                }
+            }
+            Kind::Entry => {
+                for v in &bc.args {
+                    args.push(self.get(fb, *v));
+                }
+            }
+            _ => {
+                return Err(CodegenError::new(format!(
+                    "jump to the continuation or handler block {}",
+                    target.0
+                )));
+            }
+        }
+        let fr = self.func_ref(fb, id);
+        fb.b.ins().return_call(fr, &args);
+        Ok(())
+    }
+
+    fn konst(&mut self, c: &Const) -> Result<i64, CodegenError> {
+        Ok(match c {
+            Const::Atom(a) => self.target.atom(a)? as i64,
+            Const::Int(i) => small_word(*i),
+            Const::Nil => NIL,
+            Const::Lit(l) => self.target.literal(self.mi, *l) as i64,
+        })
+    }
+
+    fn is_small2(&self, fb: &mut Fb, a: cl::Value, b: cl::Value) -> cl::Value {
+        let both = fb.b.ins().band(a, b);
+        let t = fb.b.ins().band_imm_s(both, SMALL_MASK);
+        fb.b.ins().icmp_imm_s(IntCC::Equal, t, SMALL_TAG)
+    }
+
+    /// Calls BIF `name/args.len()` of `erlang` (or `module`); the result,
+    /// `NON_VALUE` on an exception (class and reason in the exception slot).
+    fn call_bif(
+        &mut self,
+        fb: &mut Fb,
+        index: u32,
+        args: &[cl::Value],
+    ) -> Result<cl::Value, CodegenError> {
+        let n = args.len();
+        let slot = match fb.args_slot {
+            Some((s, cap)) if cap >= n => s,
+            _ => {
+                let cap = n.max(4);
+                let s = fb.b.create_sized_stack_slot(StackSlotData::new(
+                    StackSlotKind::ExplicitSlot,
+                    (8 * cap) as u32,
+                    3,
+                ));
+                fb.args_slot = Some((s, cap));
+                s
+            }
+        };
+        for (i, &a) in args.iter().enumerate() {
+            fb.b.ins().stack_store(WORD, a, slot, (8 * i) as i32);
+        }
+        let exc = self.exc_slot(fb);
+        let ap = fb.b.ins().stack_addr(WORD, slot, 0);
+        let ep = fb.b.ins().stack_addr(WORD, exc, 0);
+        let idx = fb.b.ins().iconst(cl::types::I32, index as i64);
+        let nn = fb.b.ins().iconst(cl::types::I32, n as i64);
+        let c = fb.ctx;
+        self.call_rt(fb, &abi::CALL_BIF, &[c, idx, ap, nn, ep])
+    }
+
+    /// Raises the exception a BIF left in the exception slot.
+    fn raise_from_slot(&mut self, fb: &mut Fb, line: Option<u32>) -> Result<(), CodegenError> {
+        let exc = fb
+            .exc
+            .ok_or_else(|| CodegenError::new("raise without an exception slot"))?;
+        let class = fb.b.ins().stack_load(WORD, WORD, exc, 0);
+        let reason = fb.b.ins().stack_load(WORD, WORD, exc, 8);
+        let loc = self.location(line);
+        let locv = fb.b.ins().iconst(cl::types::I32, loc as i64);
+        let c = fb.ctx;
+        let h = self.call_rt(fb, &abi::RAISE, &[c, class, reason, locv])?;
+        self.enter_handler(fb, h);
+        Ok(())
+    }
+
+    /// Enters the handler a raise returned, or ends the process.
+    fn enter_handler(&mut self, fb: &mut Fb, h: cl::Value) {
+        let none = fb.b.create_block();
+        let some = fb.b.create_block();
+        fb.b.ins().brif(h, some, &[], none, &[]);
+        fb.b.switch_to_block(none);
+        let st = fb.b.ins().iconst(WORD, abi::status::ERROR as i64);
+        fb.b.ins().return_(&[st]);
+        fb.b.switch_to_block(some);
+        let sig = self.sig(fb, 1);
+        let nv = fb.b.ins().iconst(WORD, NON_VALUE);
+        let c = fb.ctx;
+        fb.b.ins().return_call_indirect(sig, h, &[c, nv]);
+    }
+
+    /// Emits a BIF call with a failure continuation: on failure either
+    /// raises (`fail` is `None`) or jumps to `fail`. Returns the result
+    /// (valid on the success path, where the builder is left).
+    fn bif_or_fail(
+        &mut self,
+        fb: &mut Fb,
+        name: &str,
+        args: &[cl::Value],
+        line: Option<u32>,
+        fail: Option<(cl::Block, Vec<cl::Value>)>,
+    ) -> Result<cl::Value, CodegenError> {
+        let Some(index) = jit_support::bif_index("erlang", name, args.len()) else {
+            // An inline BIF the runtime lacks: undef, as a missing function.
+            match fail {
+                Some((b, a)) => {
+                    fb.b.ins().jump(b, &bargs(&a));
+                }
+                None => {
+                    self.undef(fb, "erlang", name, args, line)?;
+                }
+            }
+            let dead = fb.b.create_block();
+            fb.b.switch_to_block(dead);
+            return Ok(fb.b.ins().iconst(WORD, NIL));
+        };
+        let r = self.call_bif(fb, index, args)?;
+        let bad = fb.b.ins().icmp_imm_s(IntCC::Equal, r, NON_VALUE);
+        let ok = fb.b.create_block();
+        match fail {
+            Some((b, a)) => {
+                fb.b.ins().brif(bad, b, &bargs(&a), ok, &[]);
+            }
+            None => {
+                let raise = fb.b.create_block();
+                fb.b.set_cold_block(raise);
+                fb.b.ins().brif(bad, raise, &[], ok, &[]);
+                fb.b.switch_to_block(raise);
+                self.raise_from_slot(fb, line)?;
+            }
+        }
+        fb.b.switch_to_block(ok);
+        Ok(r)
+    }
+
+    fn undef(
+        &mut self,
+        fb: &mut Fb,
+        module: &str,
+        name: &str,
+        args: &[cl::Value],
+        line: Option<u32>,
+    ) -> Result<(), CodegenError> {
+        let n = args.len();
+        let ap = self.spill_args(fb, args);
+        let mw = self.target.atom(module)? as i64;
+        let fw = self.target.atom(name)? as i64;
+        let mv = fb.b.ins().iconst(WORD, mw);
+        let fv = fb.b.ins().iconst(WORD, fw);
+        let nn = fb.b.ins().iconst(cl::types::I32, n as i64);
+        let loc = self.location(line);
+        let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
+        let c = fb.ctx;
+        let h = self.call_rt(fb, &abi::UNDEF, &[c, mv, fv, ap, nn, lv])?;
+        self.enter_handler(fb, h);
+        Ok(())
+    }
+
+    /// `a =:= b` as a Cranelift boolean (i8).
+    fn exact_eq(
+        &mut self,
+        fb: &mut Fb,
+        a: cl::Value,
+        b: cl::Value,
+    ) -> Result<cl::Value, CodegenError> {
+        let join = fb.b.create_block();
+        fb.b.append_block_param(join, cl::types::I8);
+        let same = fb.b.ins().icmp(IntCC::Equal, a, b);
+        let one = fb.b.ins().iconst(cl::types::I8, 1);
+        let differ = fb.b.create_block();
+        fb.b.ins().brif(same, join, &[one.into()], differ, &[]);
+        fb.b.switch_to_block(differ);
+        // Different words: equal only if both are boxed (numbers, tuples...)
+        // or lists; an immediate equals only itself.
+        let ta = fb.b.ins().band_imm_s(a, TAG_MASK);
+        let tb = fb.b.ins().band_imm_s(b, TAG_MASK);
+        let ia = fb.b.ins().icmp_imm_s(IntCC::Equal, ta, 0b11);
+        let ib = fb.b.ins().icmp_imm_s(IntCC::Equal, tb, 0b11);
+        let imm = fb.b.ins().bor(ia, ib);
+        let zero = fb.b.ins().iconst(cl::types::I8, 0);
+        let deep = fb.b.create_block();
+        fb.b.ins().brif(imm, join, &[zero.into()], deep, &[]);
+        fb.b.switch_to_block(deep);
+        let index = jit_support::bif_index("erlang", "=:=", 2)
+            .ok_or_else(|| CodegenError::new("the runtime has no =:="))?;
+        let r = self.call_bif(fb, index, &[a, b])?;
+        let t = fb.b.ins().icmp_imm_s(IntCC::Equal, r, TRUE);
+        fb.b.ins().jump(join, &[t.into()]);
+        fb.b.switch_to_block(join);
+        Ok(fb.b.block_params(join)[0])
+    }
+
+    fn bool_term(&self, fb: &mut Fb, c: cl::Value) -> cl::Value {
+        let t = fb.b.ins().iconst(WORD, TRUE);
+        let f = fb.b.ins().iconst(WORD, FALSE);
+        fb.b.ins().select(c, t, f)
+    }
+
+    /// The header kind bits of a value known to be boxed.
+    fn header(&self, fb: &mut Fb, v: cl::Value) -> cl::Value {
+        fb.b.ins()
+            .load(WORD, MemFlagsData::trusted(), v, -(TAG_BOXED as i32))
+    }
+
+    /// Branches on "boxed with a header whose kind is one of `kinds`".
+    fn branch_boxed_kind(
+        &mut self,
+        fb: &mut Fb,
+        v: cl::Value,
+        kinds: &[HeaderKind],
+        then: (cl::Block, Vec<cl::Value>),
+        else_: (cl::Block, Vec<cl::Value>),
+    ) {
+        let tag = fb.b.ins().band_imm_s(v, TAG_MASK);
+        let boxed = fb.b.ins().icmp_imm_s(IntCC::Equal, tag, TAG_BOXED);
+        let check = fb.b.create_block();
+        let ea: Vec<cl::BlockArg> = else_.1.iter().map(|&x| x.into()).collect();
+        fb.b.ins().brif(boxed, check, &[], else_.0, &ea);
+        fb.b.switch_to_block(check);
+        let h = self.header(fb, v);
+        let k = fb.b.ins().band_imm_s(h, KIND_MASK);
+        let mut cond: Option<cl::Value> = None;
+        for kind in kinds {
+            let c = fb.b.ins().icmp_imm_s(IntCC::Equal, k, (*kind as i64) << 2);
+            cond = Some(match cond {
+                None => c,
+                Some(p) => fb.b.ins().bor(p, c),
+            });
+        }
+        let cond = cond.unwrap_or_else(|| fb.b.ins().iconst(cl::types::I8, 0));
+        let ta: Vec<cl::BlockArg> = then.1.iter().map(|&x| x.into()).collect();
+        fb.b.ins().brif(cond, then.0, &ta, else_.0, &ea);
+    }
+
+    fn emit_inst(
+        &mut self,
+        fb: &mut Fb,
+        _bid: BlockId,
+        inst: &ir::Inst,
+    ) -> Result<(), CodegenError> {
+        let res = inst.results.first().copied();
+        match &inst.op {
+            Op::Const(c) => {
+                let w = self.konst(c)?;
+                let v = fb.b.ins().iconst(WORD, w);
+                self.set(fb, res.ok_or_else(no_result)?, v);
+            }
+            Op::Tuple(vs) => {
+                let vals: Vec<cl::Value> = vs.iter().map(|v| self.get(fb, *v)).collect();
+                let hp =
+                    fb.b.ins()
+                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+                let h =
+                    fb.b.ins()
+                        .iconst(WORD, header_word(HeaderKind::Tuple, vals.len()));
+                fb.b.ins().store(MemFlagsData::trusted(), h, hp, 0);
+                for (i, &x) in vals.iter().enumerate() {
+                    fb.b.ins()
+                        .store(MemFlagsData::trusted(), x, hp, (8 * (i + 1)) as i32);
+                }
+                let nh = fb.b.ins().iadd_imm_s(hp, (8 * (vals.len() + 1)) as i64);
+                fb.b.ins()
+                    .store(MemFlagsData::trusted(), nh, fb.ctx, abi::CTX_HTOP);
+                let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
+                self.set(fb, res.ok_or_else(no_result)?, t);
+            }
+            Op::Cons(h, t) => {
+                let hv = self.get(fb, *h);
+                let tv = self.get(fb, *t);
+                let hp =
+                    fb.b.ins()
+                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+                fb.b.ins().store(MemFlagsData::trusted(), hv, hp, 0);
+                fb.b.ins().store(MemFlagsData::trusted(), tv, hp, 8);
+                let nh = fb.b.ins().iadd_imm_s(hp, 16);
+                fb.b.ins()
+                    .store(MemFlagsData::trusted(), nh, fb.ctx, abi::CTX_HTOP);
+                let l = fb.b.ins().bor_imm_s(hp, TAG_LIST);
+                self.set(fb, res.ok_or_else(no_result)?, l);
+            }
+            Op::GetElement { tuple, index } => {
+                let t = self.get(fb, *tuple);
+                let v = fb.b.ins().load(
+                    WORD,
+                    MemFlagsData::trusted(),
+                    t,
+                    (8 * (*index as i32 + 1)) - TAG_BOXED as i32,
+                );
+                self.set(fb, res.ok_or_else(no_result)?, v);
+            }
+            Op::GetHd(l) => {
+                let t = self.get(fb, *l);
+                let v =
+                    fb.b.ins()
+                        .load(WORD, MemFlagsData::trusted(), t, -(TAG_LIST as i32));
+                self.set(fb, res.ok_or_else(no_result)?, v);
+            }
+            Op::GetTl(l) => {
+                let t = self.get(fb, *l);
+                let v =
+                    fb.b.ins()
+                        .load(WORD, MemFlagsData::trusted(), t, 8 - TAG_LIST as i32);
+                self.set(fb, res.ok_or_else(no_result)?, v);
+            }
+            Op::MakeFun { func, env } => {
+                let entry = self.target.fun_entry(self.mi, *func) as i64;
+                let vals: Vec<cl::Value> = env.iter().map(|v| self.get(fb, *v)).collect();
+                let hp =
+                    fb.b.ins()
+                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+                let h =
+                    fb.b.ins()
+                        .iconst(WORD, header_word(HeaderKind::Fun, 1 + vals.len()));
+                fb.b.ins().store(MemFlagsData::trusted(), h, hp, 0);
+                let e = fb.b.ins().iconst(WORD, entry);
+                fb.b.ins().store(MemFlagsData::trusted(), e, hp, 8);
+                for (i, &x) in vals.iter().enumerate() {
+                    fb.b.ins()
+                        .store(MemFlagsData::trusted(), x, hp, (8 * (i + 2)) as i32);
+                }
+                let nh = fb.b.ins().iadd_imm_s(hp, (8 * (vals.len() + 2)) as i64);
+                fb.b.ins()
+                    .store(MemFlagsData::trusted(), nh, fb.ctx, abi::CTX_HTOP);
+                let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
+                self.set(fb, res.ok_or_else(no_result)?, t);
+            }
+            Op::ExportFun {
+                module,
+                name,
+                arity,
+            } => {
+                let mw = self.target.atom(module)? as i64;
+                let fw = self.target.atom(name)? as i64;
+                let hp =
+                    fb.b.ins()
+                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+                let words = [
+                    header_word(HeaderKind::Export, 3),
+                    mw,
+                    fw,
+                    small_word(*arity as i64),
+                ];
+                for (i, w) in words.iter().enumerate() {
+                    let x = fb.b.ins().iconst(WORD, *w);
+                    fb.b.ins()
+                        .store(MemFlagsData::trusted(), x, hp, (8 * i) as i32);
+                }
+                let nh = fb.b.ins().iadd_imm_s(hp, 32);
+                fb.b.ins()
+                    .store(MemFlagsData::trusted(), nh, fb.ctx, abi::CTX_HTOP);
+                let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
+                self.set(fb, res.ok_or_else(no_result)?, t);
+            }
+            Op::Bif { name, args } => {
+                let vals: Vec<cl::Value> = args.iter().map(|v| self.get(fb, *v)).collect();
+                let r = self.inline_bif(fb, name, &vals, inst.line, None)?;
+                self.set(fb, res.ok_or_else(no_result)?, r);
+            }
+            Op::TryExit => {
+                let h = self.p.entry_handler[_bid.0 as usize].ok_or_else(|| {
+                    CodegenError::new(format!("{}: try_exit outside a try", self.f.name))
+                })?;
+                let n = self
+                    .p
+                    .try_live
+                    .get(&h)
+                    .map(|l| l.len())
+                    .ok_or_else(|| CodegenError::new("try_exit of an unknown try"))?;
+                let stop =
+                    fb.b.ins()
+                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+                let s2 = fb.b.ins().iadd_imm_s(stop, (8 * (n + 2)) as i64);
+                fb.b.ins()
+                    .store(MemFlagsData::trusted(), s2, fb.ctx, abi::CTX_STOP);
+            }
+            Op::MapPut { map, pairs } => {
+                let r = self.map_put(fb, map.as_ref(), pairs)?;
+                self.check_or_raise(fb, r, inst.line)?;
+                self.set(fb, res.ok_or_else(no_result)?, r);
+            }
+            Op::BinBuild { segs } => {
+                let r = self.bin_build(fb, segs)?;
+                self.check_or_raise(fb, r, inst.line)?;
+                self.set(fb, res.ok_or_else(no_result)?, r);
+            }
+            Op::BsInitWritable(_) => {
+                let c = fb.ctx;
+                let r = self.call_rt(fb, &abi::BS_INIT, &[c])?;
+                self.set(fb, res.ok_or_else(no_result)?, r);
+            }
+            Op::NifStart => {}
+            Op::BuildStacktrace(v) => {
+                let x = self.get(fb, *v);
+                let c = fb.ctx;
+                let r = self.call_rt(fb, &abi::BUILD_STACKTRACE, &[c, x])?;
+                self.set(fb, res.ok_or_else(no_result)?, r);
+            }
+            Op::RecvPeekMessage | Op::RecvNext | Op::RemoveMessage | Op::Timeout => {
+                return Err(CodegenError::new(format!(
+                    "{}: receive is not supported yet",
+                    fn_label(self.m, self.f)
+                )));
+            }
+            other => {
+                return Err(CodegenError::new(format!(
+                    "{}: instruction not supported yet: {other:?}",
+                    fn_label(self.m, self.f)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// An inline BIF: fast paths for small integers and type tests, the
+    /// runtime otherwise. With `fail`, a failure jumps there instead of
+    /// raising.
+    fn inline_bif(
+        &mut self,
+        fb: &mut Fb,
+        name: &str,
+        a: &[cl::Value],
+        line: Option<u32>,
+        fail: Option<(cl::Block, Vec<cl::Value>)>,
+    ) -> Result<cl::Value, CodegenError> {
+        match (name, a.len()) {
+            ("+" | "-" | "*", 2) => {
+                let join = fb.b.create_block();
+                fb.b.append_block_param(join, WORD);
+                let fast = fb.b.create_block();
+                let slow = fb.b.create_block();
+                fb.b.set_cold_block(slow);
+                let both = self.is_small2(fb, a[0], a[1]);
+                fb.b.ins().brif(both, fast, &[], slow, &[]);
+                fb.b.switch_to_block(fast);
+                let (r, of) = match name {
+                    "+" => {
+                        let x = fb.b.ins().iadd_imm_s(a[0], -SMALL_TAG);
+                        fb.b.ins().sadd_overflow(x, a[1])
+                    }
+                    "-" => {
+                        let (d, of) = fb.b.ins().ssub_overflow(a[0], a[1]);
+                        (fb.b.ins().iadd_imm_s(d, SMALL_TAG), of)
+                    }
+                    _ => {
+                        let x = fb.b.ins().iadd_imm_s(a[0], -SMALL_TAG);
+                        let y = fb.b.ins().sshr_imm_u(a[1], 4);
+                        let (p, of) = fb.b.ins().smul_overflow(x, y);
+                        (fb.b.ins().iadd_imm_s(p, SMALL_TAG), of)
+                    }
+                };
+                fb.b.ins().brif(of, slow, &[], join, &[r.into()]);
+                fb.b.switch_to_block(slow);
+                let r = self.bif_or_fail(fb, name, a, line, fail)?;
+                fb.b.ins().jump(join, &[r.into()]);
+                fb.b.switch_to_block(join);
+                Ok(fb.b.block_params(join)[0])
+            }
+            ("<" | ">" | "=<" | ">=", 2) => {
+                let cc = match name {
+                    "<" => IntCC::SignedLessThan,
+                    ">" => IntCC::SignedGreaterThan,
+                    "=<" => IntCC::SignedLessThanOrEqual,
+                    _ => IntCC::SignedGreaterThanOrEqual,
+                };
+                let join = fb.b.create_block();
+                fb.b.append_block_param(join, WORD);
+                let fast = fb.b.create_block();
+                let slow = fb.b.create_block();
+                let both = self.is_small2(fb, a[0], a[1]);
+                fb.b.ins().brif(both, fast, &[], slow, &[]);
+                fb.b.switch_to_block(fast);
+                let c = fb.b.ins().icmp(cc, a[0], a[1]);
+                let r = self.bool_term(fb, c);
+                fb.b.ins().jump(join, &[r.into()]);
+                fb.b.switch_to_block(slow);
+                let r = self.bif_or_fail(fb, name, a, line, fail)?;
+                fb.b.ins().jump(join, &[r.into()]);
+                fb.b.switch_to_block(join);
+                Ok(fb.b.block_params(join)[0])
+            }
+            ("=:=" | "=/=", 2) => {
+                let e = self.exact_eq(fb, a[0], a[1])?;
+                let e = if name == "=/=" {
+                    fb.b.ins().bxor_imm_s(e, 1)
+                } else {
+                    e
+                };
+                Ok(self.bool_term(fb, e))
+            }
+            ("is_atom", 1) => {
+                let t = fb.b.ins().band_imm_s(a[0], IMM2_MASK);
+                let c = fb.b.ins().icmp_imm_s(IntCC::Equal, t, ATOM_TAG);
+                Ok(self.bool_term(fb, c))
+            }
+            ("is_list", 1) => {
+                let t = fb.b.ins().band_imm_s(a[0], TAG_MASK);
+                let c1 = fb.b.ins().icmp_imm_s(IntCC::Equal, t, TAG_LIST);
+                let c2 = fb.b.ins().icmp_imm_s(IntCC::Equal, a[0], NIL);
+                let c = fb.b.ins().bor(c1, c2);
+                Ok(self.bool_term(fb, c))
+            }
+            _ => self.bif_or_fail(fb, name, a, line, fail),
+        }
+    }
+
+    fn emit_term(&mut self, fb: &mut Fb, bid: BlockId) -> Result<(), CodegenError> {
+        let blk = self.f.block(bid);
+        match &blk.term {
+            Terminator::Jump { target, back_edge } => {
+                let (b, args) = self.edge(fb, target, *back_edge);
+                fb.b.ins().jump(b, &bargs(&args));
+            }
+            Terminator::Branch { cond, then, else_ } => {
+                let t = self.edge(fb, then, false);
+                let e = self.edge(fb, else_, false);
+                let ta: Vec<cl::BlockArg> = t.1.iter().map(|&x| x.into()).collect();
+                let ea: Vec<cl::BlockArg> = e.1.iter().map(|&x| x.into()).collect();
+                match cond {
+                    Cond::IsTuple(v) => {
+                        let x = self.get(fb, *v);
+                        self.branch_boxed_kind(fb, x, &[HeaderKind::Tuple], t, e);
+                    }
+                    Cond::IsMap(v) => {
+                        let x = self.get(fb, *v);
+                        self.branch_boxed_kind(
+                            fb,
+                            x,
+                            &[HeaderKind::FlatMap, HeaderKind::HashHead],
+                            t,
+                            e,
+                        );
+                    }
+                    Cond::IsBitstring(v) => {
+                        let x = self.get(fb, *v);
+                        self.branch_boxed_kind(
+                            fb,
+                            x,
+                            &[HeaderKind::HeapBin, HeaderKind::RefcBin, HeaderKind::SubBin],
+                            t,
+                            e,
+                        );
+                    }
+                    Cond::IsCons(v) => {
+                        let x = self.get(fb, *v);
+                        let tag = fb.b.ins().band_imm_s(x, TAG_MASK);
+                        let c = fb.b.ins().icmp_imm_s(IntCC::Equal, tag, TAG_LIST);
+                        fb.b.ins().brif(c, t.0, &ta, e.0, &ea);
+                    }
+                    Cond::IsTrue(v) => {
+                        let x = self.get(fb, *v);
+                        let c = fb.b.ins().icmp_imm_s(IntCC::Equal, x, TRUE);
+                        fb.b.ins().brif(c, t.0, &ta, e.0, &ea);
+                    }
+                    Cond::EqExact(a, b) => {
+                        let x = self.get(fb, *a);
+                        let y = self.get(fb, *b);
+                        let c = self.exact_eq(fb, x, y)?;
+                        fb.b.ins().brif(c, t.0, &ta, e.0, &ea);
+                    }
+                }
+            }
+            Terminator::Switch {
+                arg,
+                cases,
+                default,
+            } => {
+                let x = self.get(fb, *arg);
+                for (c, bc) in cases {
+                    let (tb, targs) = self.edge(fb, bc, false);
+                    let ta: Vec<cl::BlockArg> = targs.iter().map(|&v| v.into()).collect();
+                    let next = fb.b.create_block();
+                    let cond = match c {
+                        Const::Lit(_) => {
+                            let w = self.konst(c)?;
+                            let k = fb.b.ins().iconst(WORD, w);
+                            self.exact_eq(fb, x, k)?
+                        }
+                        _ => {
+                            let w = self.konst(c)?;
+                            fb.b.ins().icmp_imm_s(IntCC::Equal, x, w)
+                        }
+                    };
+                    fb.b.ins().brif(cond, tb, &ta, next, &[]);
+                    fb.b.switch_to_block(next);
+                }
+                let (db, dargs) = self.edge(fb, default, false);
+                fb.b.ins().jump(db, &bargs(&dargs));
+            }
+            Terminator::SwitchArity {
+                arg,
+                cases,
+                default,
+            } => {
+                let x = self.get(fb, *arg);
+                let h = self.header(fb, x);
+                let arity = fb.b.ins().ushr_imm_u(h, 8);
+                for (n, bc) in cases {
+                    let (tb, targs) = self.edge(fb, bc, false);
+                    let ta: Vec<cl::BlockArg> = targs.iter().map(|&v| v.into()).collect();
+                    let next = fb.b.create_block();
+                    let cond = fb.b.ins().icmp_imm_s(IntCC::Equal, arity, *n as i64);
+                    fb.b.ins().brif(cond, tb, &ta, next, &[]);
+                    fb.b.switch_to_block(next);
+                }
+                let (db, dargs) = self.edge(fb, default, false);
+                fb.b.ins().jump(db, &bargs(&dargs));
+            }
+            Terminator::Guard { op, ok, fail } => {
+                let (fbk, fargs) = self.edge(fb, fail, false);
+                let okb = self.block(fb, *ok);
+                let okb = if self.p.region_of[ok.0 as usize] == Some(self.region) {
+                    okb
+                } else {
+                    return Err(CodegenError::new("guard success block in another region"));
+                };
+                match op {
+                    Op::Bif { name, args } => {
+                        let vals: Vec<cl::Value> = args.iter().map(|v| self.get(fb, *v)).collect();
+                        let r = self.inline_bif(fb, name, &vals, None, Some((fbk, fargs)))?;
+                        fb.b.ins().jump(okb, &[r.into()]);
+                    }
+                    Op::MapPut { map, pairs } => {
+                        let r = self.map_put(fb, map.as_ref(), pairs)?;
+                        let bad = fb.b.ins().icmp_imm_s(IntCC::Equal, r, NON_VALUE);
+                        let cont = fb.b.create_block();
+                        fb.b.ins().brif(bad, fbk, &bargs(&fargs), cont, &[]);
+                        fb.b.switch_to_block(cont);
+                        fb.b.ins().jump(okb, &[r.into()]);
+                    }
+                    Op::BinBuild { segs } => {
+                        let r = self.bin_build(fb, segs)?;
+                        let bad = fb.b.ins().icmp_imm_s(IntCC::Equal, r, NON_VALUE);
+                        let cont = fb.b.create_block();
+                        fb.b.ins().brif(bad, fbk, &bargs(&fargs), cont, &[]);
+                        fb.b.switch_to_block(cont);
+                        fb.b.ins().jump(okb, &[r.into()]);
+                    }
+                    Op::BsStartMatch(v) => {
+                        let x = self.get(fb, *v);
+                        let c = fb.ctx;
+                        let n = self.call_rt(fb, &abi::BIT_SIZE, &[c, x])?;
+                        let bad = fb.b.ins().icmp_imm_s(IntCC::Equal, n, -1);
+                        let cont = fb.b.create_block();
+                        fb.b.ins().brif(bad, fbk, &bargs(&fargs), cont, &[]);
+                        fb.b.switch_to_block(cont);
+                        fb.b.ins().jump(okb, &[x.into()]);
+                    }
+                    Op::BsTestTail { ctx } => {
+                        let x = self.get(fb, *ctx);
+                        let c = fb.ctx;
+                        let n = self.call_rt(fb, &abi::BIT_SIZE, &[c, x])?;
+                        let empty = fb.b.ins().icmp_imm_s(IntCC::Equal, n, 0);
+                        fb.b.ins().brif(empty, okb, &[], fbk, &bargs(&fargs));
+                    }
+                    Op::BsGet { ctx, spec } => {
+                        let x = self.get(fb, *ctx);
+                        let nil = fb.b.ins().iconst(WORD, NIL);
+                        let words = self.seg_words(fb, nil, spec);
+                        let sp = self.spill_args(fb, &words);
+                        let out = fb.b.create_sized_stack_slot(StackSlotData::new(
+                            StackSlotKind::ExplicitSlot,
+                            16,
+                            3,
+                        ));
+                        let op = fb.b.ins().stack_addr(WORD, out, 0);
+                        let c = fb.ctx;
+                        let r = self.call_rt(fb, &abi::BS_GET, &[c, x, sp, op])?;
+                        let cont = fb.b.create_block();
+                        fb.b.ins().brif(r, cont, &[], fbk, &bargs(&fargs));
+                        fb.b.switch_to_block(cont);
+                        let v = fb.b.ins().stack_load(WORD, WORD, out, 0);
+                        let rest = fb.b.ins().stack_load(WORD, WORD, out, 8);
+                        fb.b.ins().jump(okb, &[v.into(), rest.into()]);
+                    }
+                    Op::MapGet { map, key } => {
+                        let mv = self.get(fb, *map);
+                        let kv = self.get(fb, *key);
+                        let c = fb.ctx;
+                        let r = self.call_rt(fb, &abi::MAP_GET, &[c, mv, kv])?;
+                        let bad = fb.b.ins().icmp_imm_s(IntCC::Equal, r, NON_VALUE);
+                        let cont = fb.b.create_block();
+                        fb.b.ins().brif(bad, fbk, &bargs(&fargs), cont, &[]);
+                        fb.b.switch_to_block(cont);
+                        fb.b.ins().jump(okb, &[r.into()]);
+                    }
+                    other => {
+                        return Err(CodegenError::new(format!(
+                            "guard operation not supported yet: {other:?}"
+                        )));
+                    }
+                }
+            }
+            Terminator::Return(v) => {
+                let x = self.get(fb, *v);
+                self.emit_return(fb, x);
+            }
+            Terminator::TailCall { callee, args, line } => {
+                self.emit_call(fb, callee, args, None, *line)?;
+            }
+            Terminator::Call {
+                callee,
+                args,
+                cont,
+                live,
+                line,
+            } => {
+                self.emit_call(fb, callee, args, Some((*cont, live.clone())), *line)?;
+            }
+            Terminator::TryEnter {
+                body,
+                handler,
+                live,
+                ..
+            } => {
+                let hr = self
+                    .p
+                    .region_of_entry(*handler)
+                    .ok_or_else(|| CodegenError::new("handler is not a region entry"))?;
+                let hid = self.p.regions[hr]
+                    .id
+                    .ok_or_else(|| CodegenError::new("undeclared handler"))?;
+                let mut spill = live.clone();
+                spill.extend(self.p.live_out[bid.0 as usize].iter().copied());
+                self.ensure_space(fb, live.len() + 2, &spill)?;
+                let fr = self.func_ref(fb, hid);
+                let addr = fb.b.ins().func_addr(WORD, fr);
+                let marker = fb.b.ins().ishl_imm_u(addr, 6);
+                let marker = fb.b.ins().bor_imm_s(marker, CATCH_TAG);
+                let mut slots = vec![marker];
+                for v in live {
+                    slots.push(self.get(fb, *v));
+                }
+                self.push_frame(fb, hid, &slots);
+                let loc = self.location(self.f.line);
+                self.out.frames.push(FrameSpec {
+                    func: hid,
+                    size: (live.len() + 1) as u32,
+                    live: (1..=live.len() as u32).collect(),
+                    catches: vec![0],
+                    location: loc,
+                });
+                let bc = ir::BlockCall {
+                    block: *body,
+                    args: vec![],
+                };
+                let (b, a) = self.edge(fb, &bc, false);
+                fb.b.ins().jump(b, &bargs(&a));
+            }
+            Terminator::MatchFail { reason, line } => {
+                let r = self.get(fb, *reason);
+                let loc = self.location(*line);
+                let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
+                let c = fb.ctx;
+                let h = self.call_rt(fb, &abi::MATCH_FAIL, &[c, r, lv])?;
+                self.enter_handler(fb, h);
+            }
+            Terminator::Raise {
+                trace,
+                reason,
+                line,
+            } => {
+                let t = self.get(fb, *trace);
+                let r = self.get(fb, *reason);
+                let nv = fb.b.ins().iconst(WORD, NON_VALUE);
+                let loc = self.location(*line);
+                let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
+                let c = fb.ctx;
+                let h = self.call_rt(fb, &abi::RERAISE, &[c, nv, r, t, lv])?;
+                self.enter_handler(fb, h);
+            }
+            Terminator::RawRaise {
+                class,
+                reason,
+                trace,
+                line,
+            } => {
+                let k = self.get(fb, *class);
+                let t = self.get(fb, *trace);
+                let r = self.get(fb, *reason);
+                let loc = self.location(*line);
+                let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
+                let c = fb.ctx;
+                let h = self.call_rt(fb, &abi::RERAISE, &[c, k, r, t, lv])?;
+                self.enter_handler(fb, h);
+            }
+            Terminator::Unreachable => {
+                // The IR promises this is never reached; if it is, report a
+                // broken invariant rather than trap inside compiled code.
+                let st = fb.b.ins().iconst(WORD, abi::STATUS_INTERNAL as i64);
+                fb.b.ins().return_(&[st]);
+            }
+            Terminator::RecvWaitTimeout { .. } => {
+                return Err(CodegenError::new(format!(
+                    "{}: receive is not supported yet",
+                    fn_label(self.m, self.f)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Pops the continuation and enters it with `x`.
+    fn emit_return(&mut self, fb: &mut Fb, x: cl::Value) {
+        let stop =
+            fb.b.ins()
+                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+        let w = fb.b.ins().load(WORD, MemFlagsData::trusted(), stop, 0);
+        let s2 = fb.b.ins().iadd_imm_s(stop, 8);
+        fb.b.ins()
+            .store(MemFlagsData::trusted(), s2, fb.ctx, abi::CTX_STOP);
+        let addr = fb.b.ins().ushr_imm_u(w, 2);
+        let sig = self.sig(fb, 1);
+        let c = fb.ctx;
+        fb.b.ins().return_call_indirect(sig, addr, &[c, x]);
+    }
+
+    /// A call: `cont` is `None` for a tail call, else the continuation and
+    /// the live set to keep in the frame.
+    fn emit_call(
+        &mut self,
+        fb: &mut Fb,
+        callee: &Callee,
+        args: &[ir::Value],
+        cont: Option<(BlockId, Vec<ir::Value>)>,
+        line: Option<u32>,
+    ) -> Result<(), CodegenError> {
+        // Push the frame first (it may collect, so values are read after).
+        let mut cont_id = None;
+        if let Some((cb, live)) = &cont {
+            let ri = self
+                .p
+                .region_of_entry(*cb)
+                .ok_or_else(|| CodegenError::new("continuation is not a region entry"))?;
+            let cid = self.p.regions[ri]
+                .id
+                .ok_or_else(|| CodegenError::new("undeclared continuation"))?;
+            let mut spill: Vec<ir::Value> = live.clone();
+            spill.extend(args.iter().copied());
+            if let Callee::Fun(v) = callee {
+                spill.push(*v);
+            }
+            if let Callee::Apply { module, name } = callee {
+                spill.push(*module);
+                spill.push(*name);
+            }
+            self.ensure_space(fb, live.len() + 1, &spill)?;
+            let slots: Vec<cl::Value> = live.iter().map(|v| self.get(fb, *v)).collect();
+            self.push_frame(fb, cid, &slots);
+            let loc = self.location(line);
+            self.out.frames.push(FrameSpec {
+                func: cid,
+                size: live.len() as u32,
+                live: (0..live.len() as u32).collect(),
+                catches: vec![],
+                location: loc,
+            });
+            cont_id = Some(cid);
+        }
+        let vals: Vec<cl::Value> = args.iter().map(|v| self.get(fb, *v)).collect();
+        let c = fb.ctx;
+        match callee {
+            Callee::Local(fid) => {
+                let id = *self
+                    .entry_ids
+                    .get(self.mi)
+                    .and_then(|v| v.get(fid.0 as usize))
+                    .ok_or_else(|| CodegenError::new("call of an unknown local function"))?;
+                let fr = self.func_ref(fb, id);
+                let mut a = vec![c];
+                a.extend(vals);
+                fb.b.ins().return_call(fr, &a);
+            }
+            Callee::Remote {
+                module,
+                name,
+                arity,
+            } => {
+                let is_compiled = self.modules.iter().any(|m| *m.name == **module);
+                let bif = if is_compiled {
+                    None
+                } else {
+                    jit_support::bif_index(module, name, *arity as usize)
+                };
+                if let Some(index) = bif {
+                    let r = self.call_bif(fb, index, &vals)?;
+                    let bad = fb.b.ins().icmp_imm_s(IntCC::Equal, r, NON_VALUE);
+                    let ok = fb.b.create_block();
+                    let raise = fb.b.create_block();
+                    fb.b.set_cold_block(raise);
+                    fb.b.ins().brif(bad, raise, &[], ok, &[]);
+                    fb.b.switch_to_block(raise);
+                    self.raise_from_slot(fb, line)?;
+                    fb.b.switch_to_block(ok);
+                    match cont_id {
+                        // The BIF returns into the frame just pushed.
+                        Some(_) => self.emit_return(fb, r),
+                        None => self.emit_return(fb, r),
+                    }
+                } else {
+                    let slot = self.target.export_slot(module, name, *arity) as i64;
+                    let sp = fb.b.ins().iconst(WORD, slot);
+                    let addr = fb.b.ins().load(WORD, MemFlagsData::trusted(), sp, 0);
+                    let go = fb.b.create_block();
+                    let missing = fb.b.create_block();
+                    fb.b.set_cold_block(missing);
+                    fb.b.ins().brif(addr, go, &[], missing, &[]);
+                    fb.b.switch_to_block(missing);
+                    self.undef(fb, module, name, &vals, line)?;
+                    fb.b.switch_to_block(go);
+                    let sig = self.sig(fb, vals.len());
+                    let mut a = vec![c];
+                    a.extend(vals);
+                    fb.b.ins().return_call_indirect(sig, addr, &a);
+                }
+            }
+            Callee::Fun(fv) => {
+                let fun = self.get(fb, *fv);
+                self.emit_fun_call(fb, fun, vals, line)?;
+            }
+            Callee::Apply { module, name } => {
+                let mv = self.get(fb, *module);
+                let nv = self.get(fb, *name);
+                let nn = fb.b.ins().iconst(cl::types::I32, vals.len() as i64);
+                let addr = self.call_rt(fb, &abi::APPLY_CODE, &[mv, nv, nn])?;
+                let go = fb.b.create_block();
+                let missing = fb.b.create_block();
+                fb.b.set_cold_block(missing);
+                fb.b.ins().brif(addr, go, &[], missing, &[]);
+                fb.b.switch_to_block(missing);
+                let ap = self.spill_args(fb, &vals);
+                let nn = fb.b.ins().iconst(cl::types::I32, vals.len() as i64);
+                let loc = self.location(line);
+                let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
+                let h = self.call_rt(fb, &abi::UNDEF, &[c, mv, nv, ap, nn, lv])?;
+                self.enter_handler(fb, h);
+                fb.b.switch_to_block(go);
+                let sig = self.sig(fb, vals.len());
+                let mut a = vec![c];
+                a.extend(vals);
+                fb.b.ins().return_call_indirect(sig, addr, &a);
+            }
+        }
+        let _ = self.plans;
+        Ok(())
+    }
+}
+
+impl<M: Module> Emitter<'_, M> {
+    /// Stores `vals` in a new stack slot of the native frame; its address.
+    fn spill_args(&mut self, fb: &mut Fb, vals: &[cl::Value]) -> cl::Value {
+        let s = fb.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            (8 * vals.len().max(1)) as u32,
+            3,
+        ));
+        for (i, &a) in vals.iter().enumerate() {
+            fb.b.ins().stack_store(WORD, a, s, (8 * i) as i32);
+        }
+        fb.b.ins().stack_addr(WORD, s, 0)
+    }
+
+    /// The exception slot of this function's native frame.
+    fn exc_slot(&mut self, fb: &mut Fb) -> cl::StackSlot {
+        match fb.exc {
+            Some(s) => s,
+            None => {
+                let s = fb.b.create_sized_stack_slot(StackSlotData::new(
+                    StackSlotKind::ExplicitSlot,
+                    16,
+                    3,
+                ));
+                fb.exc = Some(s);
+                s
+            }
+        }
+    }
+
+    /// Map construction or update through the runtime; `NON_VALUE` with
+    /// the exception in the slot on failure.
+    fn map_put(
+        &mut self,
+        fb: &mut Fb,
+        map: Option<&ir::Value>,
+        pairs: &[(ir::MapOp, ir::Value, ir::Value)],
+    ) -> Result<cl::Value, CodegenError> {
+        let mut words = Vec::new();
+        for (op, k, v) in pairs {
+            let o = match op {
+                ir::MapOp::Assoc => 0,
+                ir::MapOp::Exact => 1,
+            };
+            words.push(fb.b.ins().iconst(WORD, o));
+            words.push(self.get(fb, *k));
+            words.push(self.get(fb, *v));
+        }
+        let ap = self.spill_args(fb, &words);
+        let m = match map {
+            Some(v) => self.get(fb, *v),
+            None => fb.b.ins().iconst(WORD, NON_VALUE),
+        };
+        let n = fb.b.ins().iconst(cl::types::I32, pairs.len() as i64);
+        let exc = self.exc_slot(fb);
+        let ep = fb.b.ins().stack_addr(WORD, exc, 0);
+        let c = fb.ctx;
+        self.call_rt(fb, &abi::MAP_PUT, &[c, m, ap, n, ep])
+    }
+
+    /// The seven words describing a segment to the runtime (see
+    /// `coral_runtime::jit_support`).
+    fn seg_words(&mut self, fb: &mut Fb, value: cl::Value, spec: &ir::SegSpec) -> Vec<cl::Value> {
+        let kind = match spec.kind {
+            ir::SegKind::Integer => 0,
+            ir::SegKind::Float => 1,
+            ir::SegKind::Binary => 2,
+            ir::SegKind::Utf8 => 3,
+            ir::SegKind::Utf16 => 4,
+            ir::SegKind::Utf32 => 5,
+        };
+        let (size_kind, size) = match &spec.size {
+            ir::SegSize::Fixed(n) => (0, fb.b.ins().iconst(WORD, *n as i64)),
+            ir::SegSize::Dynamic(v) => (1, self.get(fb, *v)),
+            ir::SegSize::All => (2, fb.b.ins().iconst(WORD, 0)),
+            ir::SegSize::Implicit => (3, fb.b.ins().iconst(WORD, 0)),
+        };
+        let endian = match spec.endian {
+            ir::Endian::Big => 0,
+            ir::Endian::Little => 1,
+            ir::Endian::Native => 2,
+        };
+        let k = fb.b.ins().iconst(WORD, kind);
+        let sk = fb.b.ins().iconst(WORD, size_kind);
+        let u = fb.b.ins().iconst(WORD, spec.unit as i64);
+        let sg = fb.b.ins().iconst(WORD, spec.signed as i64);
+        let e = fb.b.ins().iconst(WORD, endian);
+        vec![value, k, sk, size, u, sg, e]
+    }
+
+    /// Binary construction through the runtime; `NON_VALUE` with the
+    /// exception in the slot on failure.
+    fn bin_build(
+        &mut self,
+        fb: &mut Fb,
+        segs: &[(ir::Value, ir::SegSpec)],
+    ) -> Result<cl::Value, CodegenError> {
+        let mut words = Vec::new();
+        for (v, spec) in segs {
+            let x = self.get(fb, *v);
+            words.extend(self.seg_words(fb, x, spec));
+        }
+        let sp = self.spill_args(fb, &words);
+        let n = fb.b.ins().iconst(cl::types::I32, segs.len() as i64);
+        let exc = self.exc_slot(fb);
+        let ep = fb.b.ins().stack_addr(WORD, exc, 0);
+        let c = fb.ctx;
+        self.call_rt(fb, &abi::BIN_BUILD, &[c, sp, n, ep])
+    }
+
+    /// Raises the exception in the slot when `r` is `NON_VALUE`; the
+    /// builder continues on the success path.
+    fn check_or_raise(
+        &mut self,
+        fb: &mut Fb,
+        r: cl::Value,
+        line: Option<u32>,
+    ) -> Result<(), CodegenError> {
+        let bad = fb.b.ins().icmp_imm_s(IntCC::Equal, r, NON_VALUE);
+        let ok = fb.b.create_block();
+        let raise = fb.b.create_block();
+        fb.b.set_cold_block(raise);
+        fb.b.ins().brif(bad, raise, &[], ok, &[]);
+        fb.b.switch_to_block(raise);
+        self.raise_from_slot(fb, line)?;
+        fb.b.switch_to_block(ok);
+        Ok(())
+    }
+
+    /// Calls a fun value: a closure of the right arity through its entry's
+    /// code (the closure stub), an export fun through the export registry,
+    /// anything else raises.
+    fn emit_fun_call(
+        &mut self,
+        fb: &mut Fb,
+        fun: cl::Value,
+        vals: Vec<cl::Value>,
+        line: Option<u32>,
+    ) -> Result<(), CodegenError> {
+        let c = fb.ctx;
+        let n = vals.len();
+        let closure = fb.b.create_block();
+        let other = fb.b.create_block();
+        let arity_ok = fb.b.create_block();
+        fb.b.set_cold_block(other);
+        let tag = fb.b.ins().band_imm_s(fun, TAG_MASK);
+        let boxed = fb.b.ins().icmp_imm_s(IntCC::Equal, tag, TAG_BOXED);
+        let check = fb.b.create_block();
+        fb.b.ins().brif(boxed, check, &[], other, &[]);
+        fb.b.switch_to_block(check);
+        let h = self.header(fb, fun);
+        let k = fb.b.ins().band_imm_s(h, KIND_MASK);
+        let is_fun =
+            fb.b.ins()
+                .icmp_imm_s(IntCC::Equal, k, (HeaderKind::Fun as i64) << 2);
+        fb.b.ins().brif(is_fun, closure, &[], other, &[]);
+        fb.b.switch_to_block(closure);
+        let entry =
+            fb.b.ins()
+                .load(WORD, MemFlagsData::trusted(), fun, 8 - TAG_BOXED as i32);
+        let arity = fb.b.ins().load(
+            cl::types::I32,
+            MemFlagsData::trusted(),
+            entry,
+            jit_support::FUN_ENTRY_ARITY_OFFSET as i32,
+        );
+        let same = fb.b.ins().icmp_imm_s(IntCC::Equal, arity, n as i64);
+        fb.b.ins().brif(same, arity_ok, &[], other, &[]);
+        fb.b.switch_to_block(arity_ok);
+        let code = self.call_rt(fb, &abi::FUN_CODE, &[entry])?;
+        let sig = self.sig(fb, n + 1);
+        let mut a = vec![c];
+        a.extend(vals.iter().copied());
+        a.push(fun);
+        fb.b.ins().return_call_indirect(sig, code, &a);
+        // Export funs, then errors.
+        fb.b.switch_to_block(other);
+        let nn = fb.b.ins().iconst(cl::types::I32, n as i64);
+        let code = self.call_rt(fb, &abi::EXPORT_CODE, &[c, fun, nn])?;
+        let go = fb.b.create_block();
+        let bad = fb.b.create_block();
+        fb.b.ins().brif(code, go, &[], bad, &[]);
+        fb.b.switch_to_block(go);
+        let sig = self.sig(fb, n);
+        let mut a = vec![c];
+        a.extend(vals.iter().copied());
+        fb.b.ins().return_call_indirect(sig, code, &a);
+        fb.b.switch_to_block(bad);
+        let ap = self.spill_args(fb, &vals);
+        let nn = fb.b.ins().iconst(cl::types::I32, n as i64);
+        let loc = self.location(line);
+        let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
+        let h = self.call_rt(fb, &abi::BAD_FUN_CALL, &[c, fun, ap, nn, lv])?;
+        self.enter_handler(fb, h);
+        Ok(())
+    }
+}
+
+fn bargs(v: &[cl::Value]) -> Vec<cl::BlockArg> {
+    v.iter().map(|&x| x.into()).collect()
+}
+
+fn no_result() -> CodegenError {
+    CodegenError::new("instruction without a result")
+}

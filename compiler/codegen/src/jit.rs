@@ -1,0 +1,449 @@
+//! The JIT driver: compiles modules with cranelift-jit into this process,
+//! registers their frame descriptors, literals, fun entries and exports
+//! with the runtime, and runs a function in one process.
+//!
+//! There is no scheduler here: the driver loop gives the process a time
+//! slice (4000 reductions), enters compiled code through the trampoline and
+//! looks at the status it returns. On `YIELD` every live value is in a
+//! frame on the process stack, so the loop can collect heap fragments the
+//! BIFs made and enter again.
+
+use crate::{CodegenError, Compiled, Target};
+use coral_ir as ir;
+use coral_runtime::atom::Atom;
+use coral_runtime::frame::{CodeLocation, FrameDescriptor, LocationId, global_frames};
+use coral_runtime::fun::FunEntry;
+use coral_runtime::heap::{ProcessContext, ProcessMemory};
+use coral_runtime::literal::LiteralArea;
+use coral_runtime::process::{CONTEXT_REDS, status};
+use coral_runtime::term::{Continuation, Term};
+use cranelift_jit::{JITBuilder, JITModule};
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Cranelift settings for compiled Erlang code. `preserve_frame_pointers`
+/// is required by `tail` calls on x86-64.
+const FLAGS: &[(&str, &str)] = &[("preserve_frame_pointers", "true"), ("opt_level", "speed")];
+
+/// The runtime symbols compiled code calls.
+fn runtime_symbols() -> Vec<(&'static str, *const u8)> {
+    use coral_runtime::jit_support::*;
+    vec![
+        ("coral_gc", coral_runtime::gc::coral_gc as *const u8),
+        ("coral_jit_call_bif", coral_jit_call_bif as *const u8),
+        ("coral_jit_raise", coral_jit_raise as *const u8),
+        ("coral_jit_match_fail", coral_jit_match_fail as *const u8),
+        ("coral_jit_undef", coral_jit_undef as *const u8),
+        ("coral_jit_reraise", coral_jit_reraise as *const u8),
+        (
+            "coral_jit_build_stacktrace",
+            coral_jit_build_stacktrace as *const u8,
+        ),
+        ("coral_jit_fun_code", coral_jit_fun_code as *const u8),
+        ("coral_jit_export_code", coral_jit_export_code as *const u8),
+        ("coral_jit_apply_code", coral_jit_apply_code as *const u8),
+        (
+            "coral_jit_bad_fun_call",
+            coral_jit_bad_fun_call as *const u8,
+        ),
+        ("coral_jit_map_put", coral_jit_map_put as *const u8),
+        ("coral_jit_map_get", coral_jit_map_get as *const u8),
+        ("coral_jit_bin_build", coral_jit_bin_build as *const u8),
+        ("coral_jit_bs_init", coral_jit_bs_init as *const u8),
+        ("coral_jit_bs_get", coral_jit_bs_get as *const u8),
+        ("coral_jit_bit_size", coral_jit_bit_size as *const u8),
+    ]
+}
+
+fn new_module() -> Result<JITModule, CodegenError> {
+    let mut b = JITBuilder::with_flags(FLAGS, cranelift_module::default_libcall_names())?;
+    let symbols = runtime_symbols();
+    // cranelift-jit panics on an unresolved symbol; refuse up front instead.
+    for f in crate::abi::RUNTIME_FNS {
+        if !symbols.iter().any(|(n, _)| *n == f.name) {
+            return Err(CodegenError::new(format!(
+                "runtime function {} has no JIT symbol",
+                f.name
+            )));
+        }
+    }
+    for (name, p) in symbols {
+        b.symbol(name, p);
+    }
+    Ok(JITModule::new(b))
+}
+
+/// A module's name and, per function, its name, arity and environment size.
+type ModuleNames = (Atom, Vec<(Atom, u32, u32)>);
+
+/// The JIT's answers to [`Target`]: addresses in this process.
+struct JitTarget {
+    names: Vec<ModuleNames>,
+    files: Vec<Option<Arc<str>>>,
+    literals: Vec<Vec<Term>>,
+    locations: HashMap<(usize, u32, Option<u32>), u32>,
+    funs: HashMap<(usize, u32), &'static FunEntry>,
+    /// Export-table words, boxed so their addresses stay put.
+    exports: HashMap<(String, String, u32), Box<u64>>,
+    _areas: Vec<Arc<LiteralArea>>,
+}
+
+fn atom(name: &str) -> Result<Atom, CodegenError> {
+    Atom::intern(name).map_err(|e| CodegenError::new(format!("atom {name:?}: {e:?}")))
+}
+
+/// Builds `t` on `m`'s heap.
+fn build_term(m: &mut ProcessMemory, t: &ir::Term) -> Result<Term, CodegenError> {
+    Ok(match t {
+        ir::Term::Atom(a) => Term::atom(atom(a)?),
+        ir::Term::Int(coral_syntax::ast::Int::Small(v)) => m.int(*v),
+        ir::Term::Int(coral_syntax::ast::Int::Big(b)) => {
+            let v = coral_runtime::heap::ibig_from_limbs(b.negative, &b.magnitude);
+            m.integer(&v)
+        }
+        ir::Term::Float(bits) => m.float(f64::from_bits(*bits)),
+        ir::Term::Nil => Term::NIL,
+        ir::Term::Tuple(es) => {
+            let v = es
+                .iter()
+                .map(|e| build_term(m, e))
+                .collect::<Result<Vec<_>, _>>()?;
+            m.tuple(&v)
+                .ok_or_else(|| CodegenError::new("tuple literal too large"))?
+        }
+        ir::Term::List(es, tail) => {
+            let mut l = build_term(m, tail)?;
+            for e in es.iter().rev() {
+                let h = build_term(m, e)?;
+                l = m.cons(h, l);
+            }
+            l
+        }
+        ir::Term::Binary { bytes, bits } => {
+            let b = m.binary(bytes);
+            if *bits == bytes.len() as u64 * 8 {
+                b
+            } else {
+                m.sub_binary(b, 0, *bits as usize)
+                    .ok_or_else(|| CodegenError::new("bad bitstring literal"))?
+            }
+        }
+        ir::Term::Map(pairs) => {
+            let mut kv = pairs
+                .iter()
+                .map(|(k, v)| Ok((build_term(m, k)?, build_term(m, v)?)))
+                .collect::<Result<Vec<_>, CodegenError>>()?;
+            kv.sort_by(|a, b| coral_runtime::order::compare(a.0, b.0, &*m));
+            let keys: Vec<Term> = kv.iter().map(|p| p.0).collect();
+            let values: Vec<Term> = kv.iter().map(|p| p.1).collect();
+            m.flatmap(&keys, &values).ok_or_else(|| {
+                CodegenError::new("map literals above 32 keys are not supported yet")
+            })?
+        }
+    })
+}
+
+impl JitTarget {
+    fn new(modules: &[ir::Module]) -> Result<JitTarget, CodegenError> {
+        let mut names = Vec::new();
+        let mut files = Vec::new();
+        let mut literals = Vec::new();
+        let mut areas = Vec::new();
+        for m in modules {
+            let fs = m
+                .functions
+                .iter()
+                .map(|f| Ok((atom(&f.name)?, f.arity, f.env_len)))
+                .collect::<Result<Vec<_>, CodegenError>>()?;
+            names.push((atom(&m.name)?, fs));
+            files.push(m.file.as_deref().map(Arc::from));
+            let mut tmp = ProcessMemory::new();
+            let roots = m
+                .literals
+                .iter()
+                .map(|t| build_term(&mut tmp, t))
+                .collect::<Result<Vec<_>, _>>()?;
+            let (area, copied) = LiteralArea::build(&tmp, &roots);
+            areas.push(area);
+            literals.push(copied);
+        }
+        Ok(JitTarget {
+            names,
+            files,
+            literals,
+            locations: HashMap::new(),
+            funs: HashMap::new(),
+            exports: HashMap::new(),
+            _areas: areas,
+        })
+    }
+}
+
+impl Target for JitTarget {
+    fn literal(&mut self, module: usize, lit: ir::LitId) -> u64 {
+        self.literals[module]
+            .get(lit.0 as usize)
+            .map_or(Term::NIL.raw(), |t| t.raw())
+    }
+
+    fn atom(&mut self, name: &str) -> Result<u64, CodegenError> {
+        Ok(Term::atom(atom(name)?).raw())
+    }
+
+    fn location(&mut self, module: usize, func: ir::FuncId, line: Option<u32>) -> u32 {
+        if let Some(&l) = self.locations.get(&(module, func.0, line)) {
+            return l;
+        }
+        let (m, fs) = &self.names[module];
+        let (f, arity, _) = fs[func.0 as usize];
+        let id = global_frames().add_location(CodeLocation {
+            module: *m,
+            function: f,
+            arity,
+            file: self.files[module].clone(),
+            line: line.unwrap_or(0),
+        });
+        self.locations.insert((module, func.0, line), id.0);
+        id.0
+    }
+
+    fn fun_entry(&mut self, module: usize, func: ir::FuncId) -> u64 {
+        let key = (module, func.0);
+        if let Some(e) = self.funs.get(&key) {
+            return *e as *const FunEntry as u64;
+        }
+        let (m, fs) = &self.names[module];
+        let (f, arity, env) = fs[func.0 as usize];
+        let index = self.funs.keys().filter(|k| k.0 == module).count() as u32;
+        let e = FunEntry::register(*m, f, arity, env, index);
+        self.funs.insert(key, e);
+        e as *const FunEntry as u64
+    }
+
+    fn export_slot(&mut self, module: &str, name: &str, arity: u32) -> u64 {
+        let slot = self
+            .exports
+            .entry((module.to_string(), name.to_string(), arity))
+            .or_insert_with(|| Box::new(0));
+        &**slot as *const u64 as u64
+    }
+}
+
+/// Compiled, loaded code, ready to run.
+pub struct Program {
+    module: JITModule,
+    compiled: Compiled,
+    target: JitTarget,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The function returned; its result as `erlang:display` prints it.
+    Returned(String),
+    /// An uncaught exception: `Class:Reason` and the stack trace, printed.
+    Uncaught {
+        class: String,
+        reason: String,
+        stacktrace: String,
+    },
+    /// A runtime invariant broke (a bug, never the program's fault).
+    Internal(String),
+}
+
+/// Options of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Verify the heap after every collection.
+    pub verify_heap: bool,
+    /// Print the process's collection counts to stderr at the end.
+    pub gc_stats: bool,
+}
+
+impl Program {
+    /// Compiles and loads `modules`.
+    pub fn load(modules: &[ir::Module]) -> Result<Program, CodegenError> {
+        let mut module = new_module()?;
+        let mut target = JitTarget::new(modules)?;
+        let compiled = crate::compile(&mut module, modules, &mut target, false)?;
+        module.finalize_definitions()?;
+        let frames = global_frames();
+        for spec in &compiled.frames {
+            let addr = module.get_finalized_function(spec.func) as usize;
+            let d = FrameDescriptor::new(
+                spec.size,
+                &spec.live,
+                &spec.catches,
+                LocationId(spec.location),
+            )
+            .map_err(|e| CodegenError::new(format!("frame descriptor: {e}")))?;
+            frames
+                .register(addr, d)
+                .map_err(|e| CodegenError::new(format!("frame descriptor: {e}")))?;
+        }
+        for &(mi, fid, stub) in &compiled.closure_stubs {
+            let addr = module.get_finalized_function(stub) as usize;
+            if let Some(e) = target.funs.get(&(mi, fid.0)) {
+                e.set_code(addr);
+            }
+        }
+        // Exported functions: the export table words and the registry.
+        for m in modules {
+            for (name, arity) in &m.exports {
+                let key = (m.name.to_string(), name.to_string(), *arity);
+                if let Some(&id) = compiled.entries.get(&key) {
+                    let addr = module.get_finalized_function(id) as u64;
+                    let slot = target.export_slot(&m.name, name, *arity) as *mut u64;
+                    // SAFETY: `slot` is a boxed word owned by `target`, alive
+                    // as long as the program; no code runs yet.
+                    unsafe { *slot = addr };
+                    coral_runtime::jit_support::register_export(
+                        atom(&m.name)?,
+                        atom(name)?,
+                        *arity,
+                        addr as usize,
+                    );
+                }
+            }
+        }
+        Ok(Program {
+            module,
+            compiled,
+            target,
+        })
+    }
+
+    fn addr(&self, id: cranelift_module::FuncId) -> usize {
+        self.module.get_finalized_function(id) as usize
+    }
+
+    /// Runs `module:name()` (arity 0) in a fresh process until it returns
+    /// or raises.
+    pub fn run(
+        &self,
+        module: &str,
+        name: &str,
+        opts: &RunOptions,
+    ) -> Result<Outcome, CodegenError> {
+        let key = (module.to_string(), name.to_string(), 0);
+        let resume = *self
+            .compiled
+            .resume_entries
+            .get(&key)
+            .ok_or_else(|| CodegenError::new(format!("no function {module}:{name}/0")))?;
+        let done = self
+            .compiled
+            .done
+            .ok_or_else(|| CodegenError::new("no bottom continuation"))?;
+        let enter = self
+            .compiled
+            .trampoline
+            .ok_or_else(|| CodegenError::new("no trampoline"))?;
+        // SAFETY: the trampoline was compiled with this signature
+        // (`abi::trampoline_sig`, the platform's C convention).
+        let enter: unsafe extern "C" fn(*mut ProcessContext) -> u64 =
+            unsafe { std::mem::transmute(self.addr(enter)) };
+        let mut p = ProcessMemory::new();
+        if opts.verify_heap {
+            p.set_verify(true);
+        }
+        p.ensure_x(self.compiled.max_x + 1);
+        let cont = |a: usize| {
+            Continuation::new(a).ok_or_else(|| CodegenError::new("code address too high"))
+        };
+        p.push_frame(cont(self.addr(done))?, &[])
+            .map_err(|_| CodegenError::new("no room for the first frame"))?;
+        p.push_frame(cont(self.addr(resume))?, &[])
+            .map_err(|_| CodegenError::new("no room for the first frame"))?;
+        let result = self.drive(&mut p, enter);
+        if opts.gc_stats {
+            let s = p.stats();
+            eprintln!(
+                "gc: {} minor, {} major, {} words reclaimed, heap {} words",
+                s.minor,
+                s.major,
+                s.reclaimed,
+                p.heap_size()
+            );
+        }
+        result
+    }
+
+    /// Gives the process time slices until it ends.
+    fn drive(
+        &self,
+        p: &mut ProcessMemory,
+        enter: unsafe extern "C" fn(*mut ProcessContext) -> u64,
+    ) -> Result<Outcome, CodegenError> {
+        loop {
+            p.ctx.reds = CONTEXT_REDS;
+            // SAFETY: the process's stack holds frames of this program's
+            // code, whose continuations the trampoline enters; the process
+            // is ours alone.
+            let st = unsafe { enter(&mut p.ctx) } & 0xFF;
+            match st {
+                status::YIELD => {
+                    // Everything is on the stack: collect what BIFs left in
+                    // heap fragments once they grow.
+                    if p.fragment_words() > p.heap_size() {
+                        p.garbage_collect(0, 0, &mut [])
+                            .map_err(|e| CodegenError::new(format!("collection failed: {e}")))?;
+                    }
+                }
+                status::EXIT => {
+                    let r = p.x()[0];
+                    let text = String::from_utf8_lossy(&coral_runtime::display::display(r, &*p))
+                        .into_owned();
+                    return Ok(Outcome::Returned(text));
+                }
+                status::ERROR => {
+                    let x = p.x();
+                    let show = |t: Term| {
+                        String::from_utf8_lossy(&coral_runtime::display::display(t, &*p))
+                            .into_owned()
+                    };
+                    let trace = coral_runtime::jit_support::raw_trace_frames(p, x[2]);
+                    return Ok(Outcome::Uncaught {
+                        class: show(x[0]),
+                        reason: show(x[1]),
+                        stacktrace: show(trace),
+                    });
+                }
+                other => {
+                    return Ok(Outcome::Internal(format!(
+                        "compiled code returned status {other:#x}"
+                    )));
+                }
+            }
+        }
+    }
+
+    /// The CLIF text of every function, in definition order.
+    pub fn clif(&self) -> &[(String, String)] {
+        &self.compiled.clif
+    }
+
+    #[doc(hidden)]
+    pub fn export_count(&self) -> usize {
+        self.target.exports.len()
+    }
+}
+
+/// Compiles `modules` and runs `module:main()` once.
+pub fn run_main(
+    modules: &[ir::Module],
+    module: &str,
+    opts: &RunOptions,
+) -> Result<Outcome, CodegenError> {
+    let p = Program::load(modules)?;
+    p.run(module, "main", opts)
+}
+
+/// The CLIF of every function of `modules`, compiled for this machine.
+pub fn clif_text(modules: &[ir::Module]) -> Result<Vec<(String, String)>, CodegenError> {
+    let mut module = new_module()?;
+    let mut target = JitTarget::new(modules)?;
+    let compiled = crate::compile(&mut module, modules, &mut target, true)?;
+    Ok(compiled.clif)
+}
