@@ -6,9 +6,10 @@
 //! (`signal.rs`); the owner moves it into this private queue. A queued
 //! message keeps its own fragment, so the receiver's collections never need
 //! to see the queue; `remove_message` attaches the fragment to the process
-//! heap, where it becomes young data like any other. This is BEAM's
-//! `off_heap` message queue; `message_queue_data` is recorded and reported
-//! but both settings behave this way (see the process module).
+//! heap, where it becomes young data like any other. What a collection
+//! does with messages still queued depends on `message_queue_data`: with
+//! `on_heap` it moves them onto the heap, with `off_heap` it leaves them in
+//! their fragments (see `Process::garbage_collect`).
 //!
 //! # Receive, as compiled code runs it
 //!
@@ -37,7 +38,7 @@ use crate::atom::Atom;
 use crate::copy::{CopySource, RawDest, size_of};
 use crate::heap::HeapFragment;
 use crate::signal::{Message, RefId};
-use crate::term::{Header, HeaderKind, Term, Word};
+use crate::term::{Header, HeaderKind, HeapAccess, Term, Word};
 use std::collections::VecDeque;
 
 /// The private message queue with its save pointer.
@@ -99,12 +100,21 @@ impl MessageQueue {
     /// Removes every message for which `f` is true (used by
     /// `demonitor(Ref, [flush])`); keeps the save pointer on the same
     /// message.
-    pub(crate) fn remove_where(&mut self, mut f: impl FnMut(Term, &HeapFragment) -> bool) {
+    /// `heap` is the owner's heap, where messages without a fragment of
+    /// their own live.
+    pub(crate) fn remove_where(
+        &mut self,
+        heap: &dyn HeapAccess,
+        mut f: impl FnMut(Term, &dyn HeapAccess) -> bool,
+    ) {
         let mut i = 0;
-        let empty = HeapFragment::new(0);
         while i < self.messages.len() {
             let m = &self.messages[i];
-            if f(m.term, m.fragment.as_ref().unwrap_or(&empty)) {
+            let src: &dyn HeapAccess = match &m.fragment {
+                Some(frag) => frag,
+                None => heap,
+            };
+            if f(m.term, src) {
                 self.messages.remove(i);
                 if i < self.save {
                     self.save -= 1;

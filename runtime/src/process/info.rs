@@ -40,10 +40,11 @@ pub enum InfoItem {
     Priority,
     GroupLeader,
     MessageQueueData,
+    MaxHeapSize,
 }
 
 impl InfoItem {
-    const ALL: [(InfoItem, &'static str); 19] = [
+    const ALL: [(InfoItem, &'static str); 20] = [
         (InfoItem::Status, "status"),
         (InfoItem::MessageQueueLen, "message_queue_len"),
         (InfoItem::Messages, "messages"),
@@ -63,6 +64,7 @@ impl InfoItem {
         (InfoItem::Priority, "priority"),
         (InfoItem::GroupLeader, "group_leader"),
         (InfoItem::MessageQueueData, "message_queue_data"),
+        (InfoItem::MaxHeapSize, "max_heap_size"),
     ];
 
     pub fn from_atom(a: Atom) -> Option<InfoItem> {
@@ -141,11 +143,11 @@ fn value(p: &Process, item: InfoItem, h: &mut ProcessMemory) -> Term {
         InfoItem::Messages => {
             let mut ms = Vec::new();
             for m in &p.queue.messages {
-                ms.push(copy_from_message(m, h));
+                ms.push(copy_from_message(m, &p.mem, h));
             }
             for s in &p.pending {
                 if let crate::signal::Signal::Message(m) = s {
-                    ms.push(copy_from_message(m, h));
+                    ms.push(copy_from_message(m, &p.mem, h));
                 }
             }
             h.list(&ms, Term::NIL)
@@ -172,8 +174,16 @@ fn value(p: &Process, item: InfoItem, h: &mut ProcessMemory) -> Term {
         }
         InfoItem::TrapExit => Term::boolean(p.trap_exit),
         InfoItem::HeapSize => words(p.mem.heap_size()),
+        // Queued messages count as heap only with `on_heap`: an `off_heap`
+        // queue is outside the heap in BEAM's figures too.
         InfoItem::TotalHeapSize => words(
-            p.mem.heap_size() + p.mem.old_heap_size() + p.mem.fragment_words() + p.queue.words(),
+            p.mem.heap_size()
+                + p.mem.old_heap_size()
+                + p.mem.fragment_words()
+                + match p.message_queue_data {
+                    super::MessageQueueData::OnHeap => p.queue.words(),
+                    super::MessageQueueData::OffHeap => 0,
+                },
         ),
         InfoItem::StackSize => words(p.mem.stack().len()),
         InfoItem::Memory => words(memory_bytes(p)),
@@ -190,6 +200,7 @@ fn value(p: &Process, item: InfoItem, h: &mut ProcessMemory) -> Term {
             super::MessageQueueData::OnHeap => "on_heap",
             super::MessageQueueData::OffHeap => "off_heap",
         }),
+        InfoItem::MaxHeapSize => p.max_heap_size.to_term(h),
     }
 }
 
@@ -200,10 +211,12 @@ fn count_pending_messages(p: &Process) -> usize {
         .count()
 }
 
-fn copy_from_message(m: &Message, h: &mut ProcessMemory) -> Term {
+/// A copy of a queued message in `h`: from its own fragment, or from the
+/// process heap once a collection has moved it there.
+fn copy_from_message(m: &Message, heap: &ProcessMemory, h: &mut ProcessMemory) -> Term {
     match &m.fragment {
         Some(f) => copy_term(m.term, f, h),
-        None => m.term,
+        None => copy_term(m.term, heap, h),
     }
 }
 

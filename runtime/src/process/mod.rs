@@ -30,6 +30,13 @@
 //! | [`status::HIBERNATE`] | `erlang:hibernate/3`: drop the stack, compact the heap, wait for a message, then call `entry` again with the `x_live` x registers kept (compiled code sets `entry` to its apply trampoline and `x[0..3]` to M, F, A) |
 //! | [`status::HALT`]    | the code called `erlang:halt`: the runtime is stopping                                   |
 //!
+//! Between slices the scheduler may collect the process (when delivered
+//! messages and other heap fragments have piled up, see
+//! [`Process::garbage_collect`]), so what the code saved must be where the
+//! collector looks: the first `x_live` x registers, the Erlang stack, the
+//! dictionary. A boxed term kept anywhere else across a return (a Rust
+//! static, an x register above `x_live`) may be left dangling.
+//!
 //! Any other value ends the process with reason `{bad_status, N}`. Code
 //! must never unwind into the scheduler: compiled code cannot panic, and
 //! Rust process code is run through [`run_rust_code`] (or the
@@ -125,6 +132,83 @@ pub enum MessageQueueData {
     OffHeap,
 }
 
+/// `max_heap_size` of `spawn_opt` and `process_flag`: a limit in words on
+/// the process's heap (young and old blocks plus heap fragments, and, for an
+/// `on_heap` queue, the messages the collector has moved into the heap),
+/// checked after each collection. Past it the process gets an error report
+/// (`error_logger`) and is killed with reason `killed` (`kill`); with
+/// neither it runs on, and each later collection reports again, as BEAM
+/// does.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct MaxHeapSize {
+    /// Words; 0 means no limit.
+    pub size: usize,
+    pub kill: bool,
+    pub error_logger: bool,
+}
+
+impl Default for MaxHeapSize {
+    /// BEAM's system default: no limit, `kill` and `error_logger` on.
+    fn default() -> Self {
+        MaxHeapSize {
+            size: 0,
+            kill: true,
+            error_logger: true,
+        }
+    }
+}
+
+impl MaxHeapSize {
+    /// Reads an option value: a non-negative integer (the size, flags
+    /// unchanged from `base`) or a map with any of the keys `size`, `kill`
+    /// and `error_logger`; `None` for `badarg`.
+    pub fn from_term<H: crate::term::HeapAccess + ?Sized>(
+        t: Term,
+        base: MaxHeapSize,
+        heap: &H,
+    ) -> Option<MaxHeapSize> {
+        if let Some(n) = t.small_value() {
+            return (n >= 0).then_some(MaxHeapSize {
+                size: n as usize,
+                ..base
+            });
+        }
+        let (keys, values) = t.flatmap_view(heap)?;
+        let mut m = base;
+        for (&k, &v) in keys.iter().zip(values) {
+            let flag = || match v.atom_value() {
+                Some(atom::TRUE) => Some(true),
+                Some(atom::FALSE) => Some(false),
+                _ => None,
+            };
+            match k.atom_value().and_then(Atom::text)? {
+                "size" => m.size = usize::try_from(v.small_value()?).ok()?,
+                "kill" => m.kill = flag()?,
+                "error_logger" => m.error_logger = flag()?,
+                _ => return None,
+            }
+        }
+        Some(m)
+    }
+
+    /// The map `#{error_logger => _, kill => _, size => _}`
+    /// (`process_info(P, max_heap_size)`).
+    pub fn to_term(self, heap: &mut ProcessMemory) -> Term {
+        let keys = [
+            atom_named("error_logger"),
+            atom_named("kill"),
+            atom_named("size"),
+        ];
+        let size = heap.int(self.size as i64);
+        let values = [
+            Term::boolean(self.error_logger),
+            Term::boolean(self.kill),
+            size,
+        ];
+        heap.flatmap(&keys, &values).unwrap_or(Term::NIL)
+    }
+}
+
 /// Options of `spawn_opt/2,4`.
 #[derive(Clone, Debug)]
 pub struct SpawnOpts {
@@ -134,8 +218,7 @@ pub struct SpawnOpts {
     pub min_heap_size: usize,
     pub fullsweep_after: u32,
     pub message_queue_data: MessageQueueData,
-    /// Words; 0 means no limit (BEAM's default).
-    pub max_heap_size: usize,
+    pub max_heap_size: MaxHeapSize,
     /// `{Module, Function, Arity}` for `process_info(P, initial_call)`.
     pub initial_call: Option<(Atom, Atom, u32)>,
 }
@@ -149,7 +232,7 @@ impl Default for SpawnOpts {
             min_heap_size: crate::heap::MIN_HEAP_SIZE,
             fullsweep_after: crate::heap::DEFAULT_FULLSWEEP_AFTER,
             message_queue_data: MessageQueueData::OnHeap,
-            max_heap_size: 0,
+            max_heap_size: MaxHeapSize::default(),
             initial_call: None,
         }
     }
@@ -266,7 +349,7 @@ pub struct Process {
     pub(crate) running: bool,
     pub(crate) initial_call: Option<(Atom, Atom, u32)>,
     pub(crate) message_queue_data: MessageQueueData,
-    pub(crate) max_heap_size: usize,
+    pub(crate) max_heap_size: MaxHeapSize,
 }
 
 /// Byte offset of `entry` from the context pointer.
@@ -633,6 +716,162 @@ impl Process {
         self.wait.timed_out || self.queue.peek().is_some()
     }
 
+    // ----- garbage collection --------------------------------------------
+
+    /// Collects this process's memory at a safepoint: the `live_x` x
+    /// registers, the dictionary, the stack frames and `roots` are live and
+    /// are updated in place. `major` forces a full sweep.
+    ///
+    /// Queued messages are handled by the process's `message_queue_data`:
+    ///
+    /// - `on_heap` (BEAM's default): the queue is part of the heap. Every
+    ///   queued message still in its own fragment is first copied into one
+    ///   fragment that is attached to the young generation (one range for
+    ///   the collector to test, however long the queue), and the collection
+    ///   then moves the messages onto the heap with everything else. After
+    ///   it the queue holds heap terms; they count in the heap size and in
+    ///   `max_heap_size`, and every later collection copies them again
+    ///   while they stay queued.
+    /// - `off_heap`: queued messages stay in their fragments; the collector
+    ///   neither reads nor copies them, so a long queue costs a collection
+    ///   nothing (BEAM's reason for the setting), and they do not count
+    ///   towards `max_heap_size`. Only the message at the save pointer is
+    ///   attached and collected, because a receive may be matching it and
+    ///   compiled code may hold pointers into it in registers.
+    ///
+    /// With either setting, a message that has been attached stays on the
+    /// heap (its queue entry is then a root), and signals not yet taken
+    /// from the inbox are never touched.
+    ///
+    /// After the collection the `max_heap_size` limit is checked; when it
+    /// kills the process, [`Process::killed`] is true and the code must
+    /// return to the scheduler (with any status).
+    pub fn garbage_collect(
+        &mut self,
+        need: usize,
+        live_x: usize,
+        roots: &mut [Term],
+        major: bool,
+    ) -> Result<crate::gc::GcKind, crate::gc::GcError> {
+        let save = self.queue.save;
+        if let Some(m) = self.queue.messages.get_mut(save)
+            && let Some(f) = m.fragment.take()
+        {
+            self.mem.attach_fragment(f);
+        }
+        if self.message_queue_data == MessageQueueData::OnHeap {
+            self.merge_queue_fragments();
+        }
+        // Queued messages without a fragment live on the heap (or are
+        // immediates or literals, which the collector leaves alone).
+        let on_heap: Vec<usize> = (0..self.queue.messages.len())
+            .filter(|&i| self.queue.messages[i].fragment.is_none())
+            .collect();
+        let mut all: Vec<Term> = roots.to_vec();
+        all.extend(on_heap.iter().map(|&i| self.queue.messages[i].term));
+        let frames = crate::frame::global_frames();
+        let r = if major {
+            self.mem
+                .collect_major(need, live_x, &mut all, frames)
+                .map(|()| crate::gc::GcKind::Major)
+        } else {
+            self.mem.collect(need, live_x, &mut all, frames)
+        };
+        roots.copy_from_slice(&all[..roots.len()]);
+        for (&i, &t) in on_heap.iter().zip(&all[roots.len()..]) {
+            self.queue.messages[i].term = t;
+        }
+        if r.is_ok() {
+            self.check_max_heap_size();
+        }
+        r
+    }
+
+    /// Copies every queued message that has a fragment of its own into one
+    /// new fragment, attached to the heap.
+    fn merge_queue_fragments(&mut self) {
+        let msgs = &mut self.queue.messages;
+        let words: usize = msgs
+            .iter()
+            .filter_map(|m| m.fragment.as_ref().map(|f| crate::copy::size_of(m.term, f)))
+            .sum();
+        if words == 0 {
+            return;
+        }
+        let mut merged = crate::heap::HeapFragment::new(words);
+        let Some(start) = merged.alloc(words) else {
+            return;
+        };
+        let mut dest = crate::copy::RawDest::new(start, words);
+        for m in msgs.iter_mut() {
+            if let Some(f) = m.fragment.take() {
+                m.term = dest.copy(m.term, &f, false);
+                // Dropping `f` gives back its binary counts; the copy holds
+                // its own.
+            }
+        }
+        merged.off_heap.append(&mut dest.off_heap);
+        self.mem.attach_fragment(merged);
+    }
+
+    /// Whether heap fragments (delivered messages, overflow of runtime
+    /// allocations) have piled up enough to be worth a collection at the
+    /// start of the next slice, BEAM's forced collection after heap
+    /// fragments outgrow the heap. Their number matters as well as their
+    /// size: the collector tests every pointer against each fragment.
+    pub(crate) fn fragments_need_gc(&self) -> bool {
+        let n = self.mem.fragments.len();
+        n > 32 || (n > 0 && self.mem.fragment_words() >= self.mem.heap_size())
+    }
+
+    /// True once the process has been killed (by a signal or by
+    /// `max_heap_size`): its code must return to the scheduler.
+    pub fn killed(&self) -> bool {
+        self.exit_pending.is_some()
+    }
+
+    /// BEAM's `max_heap_size` check, after a collection.
+    fn check_max_heap_size(&mut self) {
+        let max = self.max_heap_size;
+        if max.size == 0 || !(max.kill || max.error_logger) {
+            return;
+        }
+        let m = &self.mem;
+        let total = m.heap_size() + m.old_heap_size() + m.fragment_words();
+        if total <= max.size {
+            return;
+        }
+        if max.error_logger && self.rt.config.crash_reports {
+            let text = report::max_heap_report(
+                self.pid(),
+                &max,
+                total,
+                self.queue.len(),
+                &[
+                    ("old_heap_block_size", m.old_heap_size()),
+                    ("heap_block_size", m.heap_size()),
+                    ("mbuf_size", m.fragment_words()),
+                    ("stack_size", m.stack().len()),
+                    ("old_heap_size", m.old_heap_used()),
+                    ("heap_size", m.heap_used()),
+                ],
+            );
+            eprint!("{text}");
+        }
+        if max.kill && self.exit_pending.is_none() {
+            self.exit_pending = Some(Message::new(Term::atom(atom::KILLED), None));
+        }
+    }
+
+    /// `process_flag(max_heap_size, Value)`: the old setting.
+    pub fn set_max_heap_size(&mut self, m: MaxHeapSize) -> MaxHeapSize {
+        std::mem::replace(&mut self.max_heap_size, m)
+    }
+
+    pub fn max_heap_size(&self) -> MaxHeapSize {
+        self.max_heap_size
+    }
+
     // ----- spawning ------------------------------------------------------
 
     /// `spawn_opt`: a new process running `entry`, its x registers set to
@@ -649,7 +888,7 @@ impl Process {
         let parent = self.shared.data;
         let mut monitor = None;
         let pid = rt
-            .spawn_process(entry, opts, gl, |child| {
+            .spawn_process(entry, opts, gl, None, |child| {
                 child.mem.ensure_x(args.len());
                 for (i, &a) in args.iter().enumerate() {
                     let c = copy_term(a, mem, &mut child.mem);
@@ -775,7 +1014,8 @@ impl Process {
         if flush {
             // Down signals still in the inbox are void now that the monitor
             // is gone; only queued messages need removing.
-            self.queue.remove_where(|t, frag| is_down_for(t, id, frag));
+            self.queue
+                .remove_where(&self.mem, |t, heap| is_down_for(t, id, heap));
         }
         Ok(found)
     }
@@ -1145,10 +1385,10 @@ pub(crate) fn down_message(
     }
 }
 
-fn is_down_for(t: Term, id: RefId, frag: &crate::heap::HeapFragment) -> bool {
-    match t.tuple_elements(frag) {
+fn is_down_for(t: Term, id: RefId, heap: &dyn crate::term::HeapAccess) -> bool {
+    match t.tuple_elements(heap) {
         Some(&[tag, r, _, _, _]) => {
-            tag == Term::atom(atom::DOWN) && r.local_ref_id(frag) == Some(id)
+            tag == Term::atom(atom::DOWN) && r.local_ref_id(heap) == Some(id)
         }
         _ => false,
     }
@@ -1255,9 +1495,15 @@ pub unsafe extern "C" fn coral_self(ctx: *mut ProcessContext) -> Term {
 }
 
 /// The collector entry point for compiled code running as a process: like
-/// `coral_gc`, but first moves a message being matched by a receive (at the
-/// save pointer, possibly held in an x register) onto the heap, so that the
-/// collection and its verifier see it as the process's own data.
+/// `coral_gc`, with the queued messages handled as
+/// [`Process::garbage_collect`] describes (the message a receive is
+/// matching, at the save pointer, is moved onto the heap first, so that the
+/// collection and its verifier see it as the process's own data).
+///
+/// Answers 0 when done, 1 for a bad stack, 2 for another collector error,
+/// 3 if the runtime failed, and 4 when the collection pushed the process
+/// past its `max_heap_size` and killed it: the code must then return to the
+/// scheduler at once (with any status).
 ///
 /// # Safety
 /// As [`coral_recv_peek`], and `ctx`'s stack set up as `frame.rs` describes.
@@ -1270,25 +1516,8 @@ pub unsafe extern "C" fn coral_process_gc(
     // SAFETY: per this function's contract.
     unsafe {
         with_process(ctx, 3, |p| {
-            let save = p.queue.save;
-            if let Some(m) = p.queue.messages.get_mut(save)
-                && let Some(f) = m.fragment.take()
-            {
-                p.mem.attach_fragment(f);
-            }
-            // Queued messages whose fragment has been attached now live on
-            // the heap: they are roots, and the queue takes their new
-            // addresses. (Immediates and literals among them are left alone
-            // by the collector.)
-            let attached: Vec<usize> = (0..p.queue.messages.len())
-                .filter(|&i| p.queue.messages[i].fragment.is_none())
-                .collect();
-            let mut roots: Vec<Term> = attached.iter().map(|&i| p.queue.messages[i].term).collect();
-            let r = p.mem.garbage_collect(need, live_x as usize, &mut roots);
-            for (&i, &t) in attached.iter().zip(&roots) {
-                p.queue.messages[i].term = t;
-            }
-            match r {
+            match p.garbage_collect(need, live_x as usize, &mut [], false) {
+                Ok(_) if p.killed() => 4,
                 Ok(_) => 0,
                 Err(crate::gc::GcError::Stack(_)) => 1,
                 Err(_) => 2,

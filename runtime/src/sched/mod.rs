@@ -32,7 +32,10 @@
 //!
 //! An idle thread counts itself as sleeping, looks at every queue once more,
 //! and waits on a condition variable; whoever queues work wakes one sleeper
-//! if the count is non-zero. The count and the queues are read and written
+//! if the count is non-zero, except that a scheduler thread queuing a
+//! process on its own empty queue wakes nobody (it runs that process
+//! itself next, so a message exchange stays on one thread; see
+//! `RuntimeInner::enqueue`). The count and the queues are read and written
 //! with sequentially consistent fences on both sides, so a wake-up is never
 //! lost and no thread spins.
 //!
@@ -85,6 +88,15 @@ pub struct Config {
     pub crash_reports: bool,
     /// Threads of the blocking-work pool.
     pub io_threads: usize,
+    /// The pid number of the main process: 9, as the process evaluating
+    /// `erl -noshell -eval` has (`<0.9.0>`, OTP 25, every run); `None`
+    /// gives it the first fresh number.
+    pub main_pid_number: Option<u64>,
+    /// Where fresh pid numbers start: 79, where the first process spawned
+    /// from `erl -noshell -eval` starts (BEAM's boot processes hold the
+    /// numbers below). Numbers below it are used once the fresh ones run
+    /// out, or on purpose (the main process).
+    pub first_pid_number: u64,
 }
 
 impl Default for Config {
@@ -95,6 +107,8 @@ impl Default for Config {
             main_traps_exits: true,
             crash_reports: true,
             io_threads: 2,
+            main_pid_number: Some(9),
+            first_pid_number: 79,
         }
     }
 }
@@ -163,6 +177,22 @@ impl HaltRequest {
             // 128 + SIGABRT, what a shell reports for an aborted program.
             HaltStatus::Abort => 134,
             HaltStatus::Slogan(_) => 1,
+        }
+    }
+
+    /// Ends the operating-system process as BEAM's halt does: exits with
+    /// the status, except for `halt(abort)`, where BEAM calls `abort()`
+    /// and the program dies of `SIGABRT` (OTP 25 under `erl -noshell`: the
+    /// shell sees status 134 and "Aborted"; a parent's `waitpid` sees the
+    /// signal, not an exit code). Standard output and error are flushed
+    /// first either way, as BEAM had written what `io` had been given.
+    pub fn terminate(&self) -> ! {
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stderr().flush();
+        match self.status {
+            HaltStatus::Abort => std::process::abort(),
+            _ => std::process::exit(self.exit_code()),
         }
     }
 }
@@ -288,19 +318,34 @@ impl RuntimeInner {
         }
     }
 
+    /// Queues a runnable process: on this thread's own queue when called
+    /// from one of this runtime's scheduler threads, else on the injector.
+    ///
+    /// A sleeping thread is woken only when there is more work than this
+    /// thread will get to next: a process queued on an empty local queue
+    /// runs here as soon as the current slice ends, so waking another
+    /// thread to steal it would only move a message exchange (a ping-pong,
+    /// a token ring) from thread to thread, a futex wake per message. Once
+    /// a second process waits here, a sleeper is woken and steals half.
     fn enqueue(&self, p: Task) {
         let prio = p.priority.load(Ordering::Relaxed) as usize & 3;
         let rest = LOCAL.with(|l| match l.try_borrow().ok().as_deref() {
             Some(Some(local)) if local.rt_id == self.id => {
-                local.queues[prio].push(p);
-                None
+                let q = &local.queues[prio];
+                let alone = q.is_empty();
+                q.push(p);
+                Err(alone)
             }
-            _ => Some(p),
+            _ => Ok(p),
         });
-        if let Some(p) = rest {
-            self.injectors[prio].push(p);
+        match rest {
+            Ok(p) => {
+                self.injectors[prio].push(p);
+                self.wake_one();
+            }
+            Err(true) => {}
+            Err(false) => self.wake_one(),
         }
-        self.wake_one();
     }
 
     fn wake_one(&self) {
@@ -320,14 +365,23 @@ impl RuntimeInner {
     }
 
     /// Spawns a process; `init` sets it up before anyone can see it.
+    /// `slot` asks for that table slot (the main process's pid).
     pub(crate) fn spawn_process(
         self: &Arc<Self>,
         entry: ProcessCode,
         opts: &SpawnOpts,
         group_leader: u64,
+        slot: Option<usize>,
         init: impl FnOnce(&mut Process),
     ) -> Option<u64> {
-        let (index, data) = self.table.reserve()?;
+        let reserved = match slot {
+            Some(s) => self.table.reserve_exact(s),
+            None => None,
+        };
+        let (index, data) = match reserved {
+            Some(r) => r,
+            None => self.table.reserve()?,
+        };
         let gl = if group_leader == u64::MAX {
             data
         } else {
@@ -418,7 +472,7 @@ impl RuntimeHandle {
         init: impl FnOnce(&mut Process),
     ) -> Option<Term> {
         self.0
-            .spawn_process(entry, opts, u64::MAX, init)
+            .spawn_process(entry, opts, u64::MAX, None, init)
             .map(pid_term)
     }
 
@@ -506,6 +560,7 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(config: Config) -> Runtime {
+        keep_freed_memory();
         let schedulers = if config.schedulers == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
@@ -513,7 +568,7 @@ impl Runtime {
         };
         let inner = Arc::new(RuntimeInner {
             id: NEXT_RUNTIME.fetch_add(1, Ordering::Relaxed),
-            table: ProcessTable::new(config.max_processes),
+            table: ProcessTable::new(config.max_processes, config.first_pid_number as usize),
             registry: Registry::default(),
             timers: Arc::new(Timers::new()),
             injectors: Default::default(),
@@ -600,14 +655,37 @@ impl Runtime {
     /// Spawns the main process (its exit stops the runtime), waits until the
     /// runtime halts, shuts it down, and returns the exit status.
     pub fn run_main(
-        mut self,
+        self,
         entry: ProcessCode,
         opts: &SpawnOpts,
         init: impl FnOnce(&mut Process),
     ) -> i32 {
+        self.run_main_request(entry, opts, init).exit_code()
+    }
+
+    /// [`Runtime::run_main`], then ends the operating-system process as
+    /// the halt asks ([`HaltRequest::terminate`]): what a native
+    /// executable's `main` does.
+    pub fn run_main_and_exit(
+        self,
+        entry: ProcessCode,
+        opts: &SpawnOpts,
+        init: impl FnOnce(&mut Process),
+    ) -> ! {
+        self.run_main_request(entry, opts, init).terminate()
+    }
+
+    /// [`Runtime::run_main`], answering what halted the runtime.
+    pub fn run_main_request(
+        mut self,
+        entry: ProcessCode,
+        opts: &SpawnOpts,
+        init: impl FnOnce(&mut Process),
+    ) -> HaltRequest {
         let traps = self.inner.config.main_traps_exits;
         let main_pid = &self.inner.main_pid;
-        let data = self.inner.spawn_process(entry, opts, u64::MAX, |p| {
+        let slot = self.inner.config.main_pid_number.map(|n| n as usize);
+        let data = self.inner.spawn_process(entry, opts, u64::MAX, slot, |p| {
             // Before the process is published: it may run, and exit, at once.
             main_pid.store(p.pid_data(), Ordering::Release);
             p.trap_exit = traps;
@@ -622,9 +700,9 @@ impl Runtime {
                 });
             }
         }
-        let code = self.wait_halt().exit_code();
+        let req = self.wait_halt();
         self.shutdown();
-        code
+        req
     }
 
     /// Blocks until the runtime halts; what halted it.
@@ -680,6 +758,31 @@ impl Runtime {
 impl Drop for Runtime {
     fn drop(&mut self) {
         self.shutdown();
+    }
+}
+
+/// Tells glibc's allocator to keep freed memory (up to 64 MiB per arena)
+/// instead of returning it to the kernel as soon as 128 KiB lie free at an
+/// arena's top. Processes come and go in bursts: with the default, every
+/// burst of exits handed the pages back (`madvise`) and the next burst of
+/// spawns faulted them in again, which made spawning a million short-lived
+/// processes half as slow again (149k page faults against 20k). BEAM keeps
+/// its memory in its own allocators' carriers for the same reason.
+fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            unsafe extern "C" {
+                fn mallopt(param: i32, value: i32) -> i32;
+            }
+            const M_TRIM_THRESHOLD: i32 = -1;
+            // SAFETY: `mallopt` only changes allocator tuning; it is
+            // called once, and glibc serialises it against allocation.
+            unsafe {
+                mallopt(M_TRIM_THRESHOLD, 64 << 20);
+            }
+        });
     }
 }
 
@@ -810,6 +913,15 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
             task.state.store(QUEUED, Ordering::SeqCst);
             return;
         }
+        if p.fragments_need_gc() {
+            // Between slices the code's live data is in its x registers
+            // (`x_live` of them) and on its stack: a safepoint.
+            let live = p.mem.ctx.x_live as usize;
+            let _ = p.garbage_collect(0, live, &mut [], false);
+            if p.killed() {
+                continue;
+            }
+        }
         p.mem.ctx.reds = CONTEXT_REDS;
         p.running = true;
         let entry = p.entry;
@@ -820,6 +932,11 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
         p.running = false;
         p.reductions += (CONTEXT_REDS - p.mem.ctx.reds).max(0) as u64;
         p.mem.ctx.reds = CONTEXT_REDS;
+        if p.killed() && st & 0xff != status::HALT {
+            // Killed while it ran (an exit signal to itself, a collection
+            // past `max_heap_size`): that reason wins over the status.
+            continue;
+        }
         match st & 0xff {
             status::YIELD => {
                 p.handle_signals();
@@ -889,9 +1006,7 @@ fn uncaught_error(rt: &RuntimeInner, p: &mut Process) -> Message {
 fn hibernate(p: &mut Process) {
     p.mem.ctx.stop = p.mem.ctx.hend;
     let live = p.mem.ctx.x_live as usize;
-    let _ = p
-        .mem
-        .collect_major(0, live, &mut [], crate::frame::global_frames());
+    let _ = p.garbage_collect(0, live, &mut [], true);
     p.queue.reset();
     p.wait.waiting = true;
 }
