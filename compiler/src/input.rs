@@ -61,10 +61,14 @@ impl Source {
 }
 
 /// A directory under the system's temporary directory, removed on drop.
-struct TempDir(PathBuf);
+pub struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new() -> std::io::Result<TempDir> {
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn new() -> std::io::Result<TempDir> {
         use std::sync::atomic::{AtomicU32, Ordering};
         static COUNT: AtomicU32 = AtomicU32::new(0);
         let n = COUNT.fetch_add(1, Ordering::Relaxed);

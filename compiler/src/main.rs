@@ -2,11 +2,13 @@
 //!
 //! Each subcommand is a thin driver over the library crates: `check` parses
 //! files and reports diagnostics; `dump` prints one stage of a file's
-//! compilation. Later stages of the pipeline add a [`Stage`] each, and
-//! `build`, `run` and `eval` add a [`Command`] each, sharing [`input`] for
+//! compilation; `build` compiles modules to an object file and links it
+//! with the runtime into a native executable ([`link`]); `run` compiles
+//! them with the JIT and runs them at once. All share [`input`] for
 //! reading sources.
 
 mod input;
+mod link;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +49,40 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Compile modules into a native executable.
+    ///
+    /// The executable runs the entry function (`main/0` of the first
+    /// module, or `main/1` with the command-line arguments as strings) and
+    /// exits with 0 when it returns, 1 on an uncaught exception (reported
+    /// on stderr), or the status given to `halt/1`. It is linked with `cc`
+    /// against the runtime library `libcoral_runtime.a`, found next to the
+    /// `coral` executable or named by `CORAL_RUNTIME_LIB`.
+    Build {
+        /// The modules (.core, or .erl through `erlc +to_core`).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The executable to write.
+        #[arg(short, long, value_name = "EXE")]
+        output: PathBuf,
+        /// The entry function, `module:function` (arity 0, else 1).
+        #[arg(long, value_name = "MOD:FUN")]
+        entry: Option<String>,
+    },
+    /// Compile modules with the JIT and run the entry function now.
+    ///
+    /// Nothing is written. Exit statuses are those of `coral build`'s
+    /// executables.
+    Run {
+        /// The modules (.core, or .erl through `erlc +to_core`).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The entry function, `module:function` (arity 0, else 1).
+        #[arg(long, value_name = "MOD:FUN")]
+        entry: Option<String>,
+        /// Arguments for an entry function of arity 1.
+        #[arg(last = true, value_name = "ARGS")]
+        args: Vec<String>,
+    },
 }
 
 /// The stages `coral dump` can print.
@@ -58,20 +94,34 @@ enum Stage {
     Core,
     /// Coral's intermediate representation, after lowering and its passes.
     Ir,
+    /// The Cranelift IR of every function, as compiled for this machine.
+    Clif,
 }
 
 /// A failure already reported to the user; the command exits with 1.
 struct Reported;
 
+/// How `coral run` ended, when it got to run the program.
+enum Ran {
+    /// An exit status of the program itself.
+    Status(u8),
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The tree may nest deeply; every pass over it runs on a deep stack.
     let outcome = coral_syntax::with_deep_stack(move || match cli.command {
-        Command::Check { files } => check(&files),
-        Command::Dump { stage, file } => dump(stage, &file),
+        Command::Check { files } => check(&files).map(|()| Ran::Status(0)),
+        Command::Dump { stage, file } => dump(stage, &file).map(|()| Ran::Status(0)),
+        Command::Build {
+            files,
+            output,
+            entry,
+        } => build(&files, &output, entry.as_deref()).map(|()| Ran::Status(0)),
+        Command::Run { files, entry, args } => run(&files, entry.as_deref(), &args),
     });
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Ran::Status(s)) => ExitCode::from(s),
         Err(Reported) => ExitCode::FAILURE,
     }
 }
@@ -105,7 +155,10 @@ fn parse_source(path: &std::path::Path) -> Result<(Source, coral_syntax::ast::Mo
 }
 
 /// Lowers a parsed module to IR, reporting an error as a diagnostic at its span.
-fn lower(source: &Source, module: &coral_syntax::ast::Module) -> Result<coral_ir::Module, Reported> {
+fn lower(
+    source: &Source,
+    module: &coral_syntax::ast::Module,
+) -> Result<coral_ir::Module, Reported> {
     coral_ir::lower(module).map_err(|error| {
         // The module parsed, so its bytes are UTF-8.
         let text = String::from_utf8_lossy(&source.bytes);
@@ -135,6 +188,16 @@ fn dump(stage: Stage, path: &std::path::Path) -> Result<(), Reported> {
         Stage::Ast => coral_syntax::dump::module(&module),
         Stage::Core => coral_syntax::print::module(&module),
         Stage::Ir => coral_ir::print(&lower(&source, &module)?),
+        Stage::Clif => {
+            let ir = lower(&source, &module)?;
+            let functions =
+                coral_codegen::clif(&ir).map_err(|e| fail(format_args!("{}: {e}", source.name)))?;
+            let mut text = String::new();
+            for (name, clif) in functions {
+                text.push_str(&format!("; {name}\n{clif}\n"));
+            }
+            text
+        }
     };
     use std::io::Write;
     let mut out = std::io::stdout().lock();
@@ -143,5 +206,119 @@ fn dump(stage: Stage, path: &std::path::Path) -> Result<(), Reported> {
         // A closed pipe (`coral dump ... | head`) is not an error worth a word.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(fail(format_args!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// Reads, parses and lowers every file, reporting every error.
+fn load_modules(files: &[PathBuf]) -> Result<Vec<coral_ir::Module>, Reported> {
+    let mut modules = Vec::new();
+    let mut ok = true;
+    for path in files {
+        match parse_source(path).and_then(|(source, module)| lower(&source, &module)) {
+            Ok(m) => {
+                if let Err(e) = coral_ir::verify(&m) {
+                    ok = false;
+                    fail(format_args!(
+                        "{}: internal error: the IR failed verification: {e:?}",
+                        path.display()
+                    ));
+                } else if modules.iter().any(|o: &coral_ir::Module| o.name == m.name) {
+                    ok = false;
+                    fail(format_args!(
+                        "{}: module {} is given twice",
+                        path.display(),
+                        m.name
+                    ));
+                } else {
+                    modules.push(m);
+                }
+            }
+            Err(Reported) => ok = false,
+        }
+    }
+    if ok { Ok(modules) } else { Err(Reported) }
+}
+
+/// The entry function: `--entry mod:fun`, or `main` of the first module;
+/// arity 0 when the module has it, else 1.
+fn entry_of(
+    modules: &[coral_ir::Module],
+    entry: Option<&str>,
+) -> Result<coral_codegen::object::Entry, Reported> {
+    let (module, function) = match entry {
+        Some(e) => e
+            .split_once(':')
+            .ok_or_else(|| fail(format_args!("--entry {e}: expected MODULE:FUNCTION")))?,
+        None => (modules.first().map_or("", |m| &*m.name), "main"),
+    };
+    let m = modules
+        .iter()
+        .find(|m| &*m.name == module)
+        .ok_or_else(|| fail(format_args!("no module {module} among the inputs")))?;
+    let has = |arity: u32| {
+        m.functions.iter().any(|f| {
+            &*f.name == function
+                && f.arity == arity
+                && matches!(f.kind, coral_ir::FunKind::TopLevel)
+        })
+    };
+    let arity = if has(0) {
+        0
+    } else if has(1) {
+        1
+    } else {
+        return Err(fail(format_args!(
+            "module {module} has no function {function}/0 or {function}/1 to start"
+        )));
+    };
+    Ok(coral_codegen::object::Entry {
+        module: module.to_string(),
+        function: function.to_string(),
+        arity,
+    })
+}
+
+fn build(files: &[PathBuf], output: &std::path::Path, entry: Option<&str>) -> Result<(), Reported> {
+    let modules = load_modules(files)?;
+    let entry = entry_of(&modules, entry)?;
+    // Find the runtime before the work of compiling.
+    let runtime = link::runtime_library().map_err(fail)?;
+    let object = coral_codegen::object::compile(&modules, &entry)
+        .map_err(|e| fail(format_args!("cannot compile: {e}")))?;
+    link::link(&object, &runtime, output).map_err(fail)
+}
+
+fn run(files: &[PathBuf], entry: Option<&str>, args: &[String]) -> Result<Ran, Reported> {
+    use coral_codegen::jit::{Outcome, Program, RunOptions};
+    let modules = load_modules(files)?;
+    let entry = entry_of(&modules, entry)?;
+    if entry.arity == 0 && !args.is_empty() {
+        return Err(fail(format_args!(
+            "{}:{}/0 takes no arguments; arguments after -- go to a {0}:{1}/1",
+            entry.module, entry.function
+        )));
+    }
+    let program = Program::load(&modules).map_err(|e| fail(format_args!("cannot compile: {e}")))?;
+    let args: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
+    let args = (entry.arity == 1).then_some(&args[..]);
+    let outcome = program
+        .run_with_args(&entry.module, &entry.function, args, &RunOptions::default())
+        .map_err(|e| fail(format_args!("cannot run: {e}")))?;
+    use std::io::Write;
+    let _ = std::io::stdout().lock().flush();
+    match outcome {
+        Outcome::Returned(_) => Ok(Ran::Status(0)),
+        Outcome::Uncaught {
+            class,
+            reason,
+            stacktrace,
+        } => {
+            eprintln!(
+                "{}:{}/{} terminated with an uncaught exception\n  {class}:{reason}\n  stacktrace: {stacktrace}",
+                entry.module, entry.function, entry.arity
+            );
+            Ok(Ran::Status(1))
+        }
+        Outcome::Internal(e) => Err(fail(format_args!("internal error: {e}"))),
     }
 }

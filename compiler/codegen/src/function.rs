@@ -43,7 +43,7 @@
 //! ```
 
 use crate::abi::{self, WORD};
-use crate::{CodegenError, Compiled, FrameSpec, Target};
+use crate::{CodegenError, Compiled, FrameSpec, Target, Word};
 use coral_ir::liveness;
 use coral_ir::{self as ir, BlockId, Callee, Cond, Const, Op, Terminator};
 use coral_runtime::jit_support;
@@ -279,8 +279,22 @@ fn plan(f: &ir::Function) -> Result<Plan, CodegenError> {
     })
 }
 
+/// The symbol of a function: `module:name/arity`, made unique (object
+/// files and the JIT want one symbol per name) by the function's index when
+/// lowering gave two functions of the module the same name, as it can for
+/// funs.
 fn fn_label(m: &ir::Module, f: &ir::Function) -> String {
-    format!("{}:{}/{}", m.name, f.name, f.arity)
+    let same = |g: &ir::Function| g.name == f.name && g.arity == f.arity;
+    if m.functions.iter().filter(|g| same(g)).count() > 1 {
+        let index = m
+            .functions
+            .iter()
+            .position(|g| std::ptr::eq(g, f))
+            .unwrap_or(0);
+        format!("{}:{}/{}#{index}", m.name, f.name, f.arity)
+    } else {
+        format!("{}:{}/{}", m.name, f.name, f.arity)
+    }
 }
 
 /// Compiles every module: plans, declares, then defines each function.
@@ -1257,13 +1271,31 @@ impl<M: Module> Emitter<'_, M> {
         Ok(())
     }
 
-    fn konst(&mut self, c: &Const) -> Result<i64, CodegenError> {
+    fn konst(&mut self, c: &Const) -> Result<Word, CodegenError> {
         Ok(match c {
-            Const::Atom(a) => self.target.atom(a)? as i64,
-            Const::Int(i) => small_word(*i),
-            Const::Nil => NIL,
-            Const::Lit(l) => self.target.literal(self.mi, *l) as i64,
+            Const::Atom(a) => Word::Imm(self.target.atom(a)?),
+            Const::Int(i) => Word::Imm(small_word(*i) as u64),
+            Const::Nil => Word::Imm(NIL as u64),
+            Const::Lit(l) => self.target.literal(self.mi, *l),
         })
+    }
+
+    /// The value of a driver-decided word: an immediate, or a load or
+    /// address through a data object (a relocation in an object file).
+    fn word(&mut self, fb: &mut Fb, w: Word) -> cl::Value {
+        match w {
+            Word::Imm(v) => fb.b.ins().iconst(WORD, v as i64),
+            Word::Load(data, offset) => {
+                let gv = self.module.declare_data_in_func(data, fb.b.func);
+                let base = fb.b.ins().symbol_value(WORD, gv);
+                fb.b.ins().load(WORD, MemFlagsData::trusted(), base, offset)
+            }
+            Word::Addr(data, offset) => {
+                let gv = self.module.declare_data_in_func(data, fb.b.func);
+                let base = fb.b.ins().symbol_value(WORD, gv);
+                fb.b.ins().iadd_imm_s(base, offset as i64)
+            }
+        }
     }
 
     fn is_small2(&self, fb: &mut Fb, a: cl::Value, b: cl::Value) -> cl::Value {
@@ -1489,7 +1521,7 @@ impl<M: Module> Emitter<'_, M> {
         match &inst.op {
             Op::Const(c) => {
                 let w = self.konst(c)?;
-                let v = fb.b.ins().iconst(WORD, w);
+                let v = self.word(fb, w);
                 self.set(fb, res.ok_or_else(no_result)?, v);
             }
             Op::Tuple(vs) => {
@@ -1550,7 +1582,7 @@ impl<M: Module> Emitter<'_, M> {
                 self.set(fb, res.ok_or_else(no_result)?, v);
             }
             Op::MakeFun { func, env } => {
-                let entry = self.target.fun_entry(self.mi, *func) as i64;
+                let entry = self.target.fun_entry(self.mi, *func);
                 let vals: Vec<cl::Value> = env.iter().map(|v| self.get(fb, *v)).collect();
                 let hp =
                     fb.b.ins()
@@ -1559,7 +1591,7 @@ impl<M: Module> Emitter<'_, M> {
                     fb.b.ins()
                         .iconst(WORD, header_word(HeaderKind::Fun, 1 + vals.len()));
                 fb.b.ins().store(MemFlagsData::trusted(), h, hp, 0);
-                let e = fb.b.ins().iconst(WORD, entry);
+                let e = self.word(fb, entry);
                 fb.b.ins().store(MemFlagsData::trusted(), e, hp, 8);
                 for (i, &x) in vals.iter().enumerate() {
                     fb.b.ins()
@@ -1816,15 +1848,13 @@ impl<M: Module> Emitter<'_, M> {
                     let (tb, targs) = self.edge(fb, bc, false);
                     let ta: Vec<cl::BlockArg> = targs.iter().map(|&v| v.into()).collect();
                     let next = fb.b.create_block();
-                    let cond = match c {
-                        Const::Lit(_) => {
-                            let w = self.konst(c)?;
-                            let k = fb.b.ins().iconst(WORD, w);
-                            self.exact_eq(fb, x, k)?
+                    let cond = match self.konst(c)? {
+                        Word::Imm(w) if !matches!(c, Const::Lit(_)) => {
+                            fb.b.ins().icmp_imm_s(IntCC::Equal, x, w as i64)
                         }
-                        _ => {
-                            let w = self.konst(c)?;
-                            fb.b.ins().icmp_imm_s(IntCC::Equal, x, w)
+                        w => {
+                            let k = self.word(fb, w);
+                            self.exact_eq(fb, x, k)?
                         }
                     };
                     fb.b.ins().brif(cond, tb, &ta, next, &[]);
@@ -2122,7 +2152,10 @@ impl<M: Module> Emitter<'_, M> {
                 name,
                 arity,
             } => {
-                let is_compiled = self.modules.iter().any(|m| *m.name == **module);
+                let is_compiled = self
+                    .modules
+                    .iter()
+                    .any(|m| *m.name == **module && !crate::is_bif_entries(m));
                 let bif = if is_compiled {
                     None
                 } else {
@@ -2144,8 +2177,8 @@ impl<M: Module> Emitter<'_, M> {
                         None => self.emit_return(fb, r),
                     }
                 } else {
-                    let slot = self.target.export_slot(module, name, *arity) as i64;
-                    let sp = fb.b.ins().iconst(WORD, slot);
+                    let slot = self.target.export_slot(module, name, *arity);
+                    let sp = self.word(fb, slot);
                     let addr = fb.b.ins().load(WORD, MemFlagsData::trusted(), sp, 0);
                     let go = fb.b.create_block();
                     let missing = fb.b.create_block();

@@ -2,20 +2,18 @@
 //! registers their frame descriptors, literals, fun entries and exports
 //! with the runtime, and runs a function in one process.
 //!
-//! There is no scheduler here: the driver loop gives the process a time
-//! slice (4000 reductions), enters compiled code through the trampoline and
-//! looks at the status it returns. On `YIELD` every live value is in a
-//! frame on the process stack, so the loop can collect heap fragments the
-//! BIFs made and enter again.
+//! There is no scheduler here: the runtime's driver loop
+//! (`jit_support::run_to_end`) gives the process time slices through the
+//! trampoline until it returns or raises.
 
-use crate::{CodegenError, Compiled, Target};
+use crate::{CodegenError, Compiled, Target, Word};
 use coral_ir as ir;
 use coral_runtime::atom::Atom;
 use coral_runtime::frame::{CodeLocation, FrameDescriptor, LocationId, global_frames};
 use coral_runtime::fun::FunEntry;
 use coral_runtime::heap::{ProcessContext, ProcessMemory};
+use coral_runtime::jit_support::{self, RunEnd};
 use coral_runtime::literal::LiteralArea;
-use coral_runtime::process::{CONTEXT_REDS, status};
 use coral_runtime::term::{Continuation, Term};
 use cranelift_jit::{JITBuilder, JITModule};
 
@@ -24,7 +22,8 @@ use std::sync::Arc;
 
 /// Cranelift settings for compiled Erlang code. `preserve_frame_pointers`
 /// is required by `tail` calls on x86-64.
-const FLAGS: &[(&str, &str)] = &[("preserve_frame_pointers", "true"), ("opt_level", "speed")];
+pub(crate) const FLAGS: &[(&str, &str)] =
+    &[("preserve_frame_pointers", "true"), ("opt_level", "speed")];
 
 /// The runtime symbols compiled code calls.
 fn runtime_symbols() -> Vec<(&'static str, *const u8)> {
@@ -89,12 +88,12 @@ struct JitTarget {
     _areas: Vec<Arc<LiteralArea>>,
 }
 
-fn atom(name: &str) -> Result<Atom, CodegenError> {
+pub(crate) fn atom(name: &str) -> Result<Atom, CodegenError> {
     Atom::intern(name).map_err(|e| CodegenError::new(format!("atom {name:?}: {e:?}")))
 }
 
 /// Builds `t` on `m`'s heap.
-fn build_term(m: &mut ProcessMemory, t: &ir::Term) -> Result<Term, CodegenError> {
+pub(crate) fn build_term(m: &mut ProcessMemory, t: &ir::Term) -> Result<Term, CodegenError> {
     Ok(match t {
         ir::Term::Atom(a) => Term::atom(atom(a)?),
         ir::Term::Int(coral_syntax::ast::Int::Small(v)) => m.int(*v),
@@ -181,10 +180,12 @@ impl JitTarget {
 }
 
 impl Target for JitTarget {
-    fn literal(&mut self, module: usize, lit: ir::LitId) -> u64 {
-        self.literals[module]
-            .get(lit.0 as usize)
-            .map_or(Term::NIL.raw(), |t| t.raw())
+    fn literal(&mut self, module: usize, lit: ir::LitId) -> Word {
+        Word::Imm(
+            self.literals[module]
+                .get(lit.0 as usize)
+                .map_or(Term::NIL.raw(), |t| t.raw()),
+        )
     }
 
     fn atom(&mut self, name: &str) -> Result<u64, CodegenError> {
@@ -208,7 +209,17 @@ impl Target for JitTarget {
         id.0
     }
 
-    fn fun_entry(&mut self, module: usize, func: ir::FuncId) -> u64 {
+    fn fun_entry(&mut self, module: usize, func: ir::FuncId) -> Word {
+        Word::Imm(self.fun_entry_address(module, func))
+    }
+
+    fn export_slot(&mut self, module: &str, name: &str, arity: u32) -> Word {
+        Word::Imm(self.export_slot_address(module, name, arity))
+    }
+}
+
+impl JitTarget {
+    fn fun_entry_address(&mut self, module: usize, func: ir::FuncId) -> u64 {
         let key = (module, func.0);
         if let Some(e) = self.funs.get(&key) {
             return *e as *const FunEntry as u64;
@@ -221,7 +232,7 @@ impl Target for JitTarget {
         e as *const FunEntry as u64
     }
 
-    fn export_slot(&mut self, module: &str, name: &str, arity: u32) -> u64 {
+    fn export_slot_address(&mut self, module: &str, name: &str, arity: u32) -> u64 {
         let slot = self
             .exports
             .entry((module.to_string(), name.to_string(), arity))
@@ -264,6 +275,7 @@ pub struct RunOptions {
 impl Program {
     /// Compiles and loads `modules`.
     pub fn load(modules: &[ir::Module]) -> Result<Program, CodegenError> {
+        let modules = &crate::with_bif_exports(modules)?;
         let mut module = new_module()?;
         let mut target = JitTarget::new(modules)?;
         let compiled = crate::compile(&mut module, modules, &mut target, false)?;
@@ -294,7 +306,7 @@ impl Program {
                 let key = (m.name.to_string(), name.to_string(), *arity);
                 if let Some(&id) = compiled.entries.get(&key) {
                     let addr = module.get_finalized_function(id) as u64;
-                    let slot = target.export_slot(&m.name, name, *arity) as *mut u64;
+                    let slot = target.export_slot_address(&m.name, name, *arity) as *mut u64;
                     // SAFETY: `slot` is a boxed word owned by `target`, alive
                     // as long as the program; no code runs yet.
                     unsafe { *slot = addr };
@@ -326,12 +338,25 @@ impl Program {
         name: &str,
         opts: &RunOptions,
     ) -> Result<Outcome, CodegenError> {
-        let key = (module.to_string(), name.to_string(), 0);
+        self.run_with_args(module, name, None, opts)
+    }
+
+    /// Runs `module:name()`, or `module:name(Args)` with `args` as a list of
+    /// strings when given, in a fresh process until it returns or raises.
+    pub fn run_with_args(
+        &self,
+        module: &str,
+        name: &str,
+        args: Option<&[Vec<u8>]>,
+        opts: &RunOptions,
+    ) -> Result<Outcome, CodegenError> {
+        let arity = u32::from(args.is_some());
+        let key = (module.to_string(), name.to_string(), arity);
         let resume = *self
             .compiled
             .resume_entries
             .get(&key)
-            .ok_or_else(|| CodegenError::new(format!("no function {module}:{name}/0")))?;
+            .ok_or_else(|| CodegenError::new(format!("no function {module}:{name}/{arity}")))?;
         let done = self
             .compiled
             .done
@@ -352,11 +377,17 @@ impl Program {
         let cont = |a: usize| {
             Continuation::new(a).ok_or_else(|| CodegenError::new("code address too high"))
         };
+        let first = match args {
+            Some(a) => vec![jit_support::string_list(&mut p, a)],
+            None => Vec::new(),
+        };
         p.push_frame(cont(self.addr(done))?, &[])
             .map_err(|_| CodegenError::new("no room for the first frame"))?;
-        p.push_frame(cont(self.addr(resume))?, &[])
+        p.push_frame(cont(self.addr(resume))?, &first)
             .map_err(|_| CodegenError::new("no room for the first frame"))?;
-        let result = self.drive(&mut p, enter);
+        // SAFETY: the stack holds the bottom continuation and a resume stub
+        // of this program, whose trampoline `enter` is.
+        let end = unsafe { jit_support::run_to_end(&mut p, enter) }.map_err(CodegenError::new)?;
         if opts.gc_stats {
             let s = p.stats();
             eprintln!(
@@ -367,56 +398,20 @@ impl Program {
                 p.heap_size()
             );
         }
-        result
-    }
-
-    /// Gives the process time slices until it ends.
-    fn drive(
-        &self,
-        p: &mut ProcessMemory,
-        enter: unsafe extern "C" fn(*mut ProcessContext) -> u64,
-    ) -> Result<Outcome, CodegenError> {
-        loop {
-            p.ctx.reds = CONTEXT_REDS;
-            // SAFETY: the process's stack holds frames of this program's
-            // code, whose continuations the trampoline enters; the process
-            // is ours alone.
-            let st = unsafe { enter(&mut p.ctx) } & 0xFF;
-            match st {
-                status::YIELD => {
-                    // Everything is on the stack: collect what BIFs left in
-                    // heap fragments once they grow.
-                    if p.fragment_words() > p.heap_size() {
-                        p.garbage_collect(0, 0, &mut [])
-                            .map_err(|e| CodegenError::new(format!("collection failed: {e}")))?;
-                    }
-                }
-                status::EXIT => {
-                    let r = p.x()[0];
-                    let text = String::from_utf8_lossy(&coral_runtime::display::display(r, &*p))
-                        .into_owned();
-                    return Ok(Outcome::Returned(text));
-                }
-                status::ERROR => {
-                    let x = p.x();
-                    let show = |t: Term| {
-                        String::from_utf8_lossy(&coral_runtime::display::display(t, &*p))
-                            .into_owned()
-                    };
-                    let trace = coral_runtime::jit_support::raw_trace_frames(p, x[2]);
-                    return Ok(Outcome::Uncaught {
-                        class: show(x[0]),
-                        reason: show(x[1]),
-                        stacktrace: show(trace),
-                    });
-                }
-                other => {
-                    return Ok(Outcome::Internal(format!(
-                        "compiled code returned status {other:#x}"
-                    )));
-                }
+        let show = |t: Term| {
+            String::from_utf8_lossy(&coral_runtime::display::display(t, &*p)).into_owned()
+        };
+        Ok(match end {
+            RunEnd::Returned(r) => Outcome::Returned(show(r)),
+            RunEnd::Uncaught(class, reason, raw) => Outcome::Uncaught {
+                class: show(class),
+                reason: show(reason),
+                stacktrace: show(jit_support::raw_trace_frames(&p, raw)),
+            },
+            RunEnd::Internal(st) => {
+                Outcome::Internal(format!("compiled code returned status {st:#x}"))
             }
-        }
+        })
     }
 
     /// The CLIF text of every function, in definition order.

@@ -3,7 +3,7 @@
 //! ```text
 //! coral_ir::Module --plan (regions, liveness)--> function::compile --> Cranelift functions
 //!                                                     |-> jit.rs: cranelift-jit, run now
-//!                                                     '-> (object files: the same core on cranelift-object)
+//!                                                     '-> object.rs: cranelift-object, a .o to link
 //! ```
 //!
 //! One IR function becomes several Cranelift functions, one per *region*:
@@ -37,9 +37,10 @@
 pub mod abi;
 pub mod function;
 pub mod jit;
+pub mod object;
 
 use coral_ir as ir;
-use cranelift_module::{FuncId, Module};
+use cranelift_module::{DataId, FuncId, Module};
 use std::collections::HashMap;
 
 /// A reason the code generator refused a module: an IR shape it does not
@@ -71,22 +72,37 @@ impl From<cranelift_module::ModuleError> for CodegenError {
     }
 }
 
+/// A machine word the code needs whose value the driver decides: known now
+/// (the JIT), or found through a data object of the output (an object file,
+/// whose words the runtime fills in at startup).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Word {
+    /// The word itself.
+    Imm(u64),
+    /// The word stored at `offset` bytes into data object `data`.
+    Load(DataId, i32),
+    /// The address `offset` bytes into data object `data`.
+    Addr(DataId, i32),
+}
+
 /// What the code generator asks of the driver: how constants that live in
 /// the runtime are addressed from code. The JIT answers with addresses in
-/// this process; an object-file driver would answer with relocations.
+/// this process; the object-file driver with words the runtime fills in at
+/// startup, reached through relocations.
 pub trait Target {
     /// The term word of literal `lit` of module `module` (an index into the
     /// compiled modules).
-    fn literal(&mut self, module: usize, lit: ir::LitId) -> u64;
-    /// The term word of an atom.
+    fn literal(&mut self, module: usize, lit: ir::LitId) -> Word;
+    /// The term word of an atom. Atom words are immediates in both
+    /// drivers: the object-file driver fixes the atom table's order.
     fn atom(&mut self, name: &str) -> Result<u64, CodegenError>;
     /// A location id for stack traces: function `func` of `module`, `line`.
     fn location(&mut self, module: usize, func: ir::FuncId, line: Option<u32>) -> u32;
     /// The address of the `FunEntry` of lambda `func` of `module`.
-    fn fun_entry(&mut self, module: usize, func: ir::FuncId) -> u64;
+    fn fun_entry(&mut self, module: usize, func: ir::FuncId) -> Word;
     /// The address of the export-table word for `module:name/arity`, which
     /// holds the code address of the function (0 while it is not loaded).
-    fn export_slot(&mut self, module: &str, name: &str, arity: u32) -> u64;
+    fn export_slot(&mut self, module: &str, name: &str, arity: u32) -> Word;
 }
 
 /// One frame descriptor to register once code addresses are known.
@@ -129,6 +145,94 @@ pub fn compile<M: Module>(
     want_clif: bool,
 ) -> Result<Compiled, CodegenError> {
     function::compile_program(module, modules, target, want_clif)
+}
+
+/// `name` as a quoted Core Erlang atom.
+fn quoted_atom(name: &str) -> String {
+    let mut s = String::from("'");
+    for c in name.chars() {
+        match c {
+            '\'' | '\\' => {
+                s.push('\\');
+                s.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                s.push_str(&format!("\\{:03o}", c as u32))
+            }
+            c => s.push(c),
+        }
+    }
+    s.push('\'');
+    s
+}
+
+/// The attribute marking the module [`with_bif_exports`] makes: calls to
+/// its functions are still BIF calls, not calls of compiled code.
+pub const BIF_ENTRIES_ATTRIBUTE: &str = "$coral_bif_entries";
+
+/// Whether `m` is the module of BIF export entries.
+pub fn is_bif_entries(m: &ir::Module) -> bool {
+    m.attributes
+        .iter()
+        .any(|(k, _)| &**k == BIF_ENTRIES_ATTRIBUTE)
+}
+
+/// `modules` and, when they name BIFs as export funs (`fun erlang:'+'/2`),
+/// a module `erlang` with a function for each that calls the BIF, as
+/// BEAM's export entries for BIFs do: the fun then has code to call, and
+/// `apply` finds it too. A program that defines `erlang` itself gets none.
+pub fn with_bif_exports(modules: &[ir::Module]) -> Result<Vec<ir::Module>, CodegenError> {
+    let mut all = modules.to_vec();
+    if modules.iter().any(|m| &*m.name == "erlang") {
+        return Ok(all);
+    }
+    let mut wanted = std::collections::BTreeSet::new();
+    for m in modules {
+        for f in &m.functions {
+            for b in &f.blocks {
+                for i in &b.insts {
+                    if let ir::Op::ExportFun {
+                        module,
+                        name,
+                        arity,
+                    } = &i.op
+                        && &**module == "erlang"
+                        && coral_runtime::jit_support::bif_index("erlang", name, *arity as usize)
+                            .is_some()
+                    {
+                        wanted.insert((name.to_string(), *arity));
+                    }
+                }
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(all);
+    }
+    let exports: Vec<String> = wanted
+        .iter()
+        .map(|(n, a)| format!("{}/{a}", quoted_atom(n)))
+        .collect();
+    let mut text = format!(
+        "module 'erlang' [{}]\n    attributes [{}]\n",
+        exports.join(", "),
+        quoted_atom(BIF_ENTRIES_ATTRIBUTE) + " = ['true']"
+    );
+    for (n, a) in &wanted {
+        let vars: Vec<String> = (0..*a).map(|i| format!("_{i}")).collect();
+        let vars = vars.join(", ");
+        let q = quoted_atom(n);
+        text.push_str(&format!(
+            "{q}/{a} = fun ({vars}) -> call 'erlang':{q}({vars})\n"
+        ));
+    }
+    text.push_str("end\n");
+    let ast = coral_syntax::parse_module("erlang (BIF export entries)", &text)
+        .map_err(|d| CodegenError::new(format!("BIF export entries: {d:?}")))?;
+    let m = coral_ir::lower(&ast)
+        .map_err(|e| CodegenError::new(format!("BIF export entries: {}", e.message)))?;
+    all.push(m);
+    Ok(all)
 }
 
 /// The CLIF text of every function of `module`, as `coral dump --stage
