@@ -1,6 +1,7 @@
 //! Lowers every `.core` file of a directory to the IR and verifies it;
 //! prints how many lowered and verified, each failure with its module and
-//! reason, and the time taken.
+//! reason, and the time taken. Two lifted functions of a module with one
+//! name count as a failure.
 //!
 //! ```text
 //! cargo run --release -p coral-ir --example lower_corpus -- target/otp-core
@@ -70,6 +71,15 @@ fn main() -> ExitCode {
             }
         };
         lowered += 1;
+        // Lifted functions (funs, letrec functions) must have names of
+        // their own: top-level functions are told apart by arity too.
+        let mut names = std::collections::HashSet::new();
+        for f in &ir.functions {
+            let arity = matches!(f.kind, coral_ir::FunKind::TopLevel).then_some(f.arity);
+            if !names.insert((&*f.name, arity)) {
+                failures.push(format!("{name}: two functions named {}", f.name));
+            }
+        }
         functions += ir.functions.len();
         for f in &ir.functions {
             blocks += f.blocks.len();

@@ -17,9 +17,17 @@
 //! - Top-level functions keep their name and arity.
 //! - A `fun` expression becomes a function taking its arguments followed by
 //!   its environment (the outer values it uses, in order of first use);
-//!   `make_fun` captures them. It is named as erlc names it,
-//!   `-f/1-fun-N-`, with `N` counting the funs of the top-level function
-//!   in source order (or the name of an `{id,{_,_,Name}}` annotation).
+//!   `make_fun` captures them. It is named as erlc names it: the name of
+//!   its `{id,{_,_,Name}}` annotation, or else `-f/1-fun-N-`, with `N`
+//!   continuing erlc's count for the top-level function (funs numbered
+//!   after the funs inside them, comprehensions `lc$^N` before theirs)
+//!   from the last number the source shows. Printed Core Erlang drops the
+//!   annotation of some funs (those bound by `let`), so `N` is then a
+//!   reconstruction; it matches erlc except where erlc visits
+//!   subexpressions in another order (a call's arguments, right to left).
+//!   Names are unique within the module: a name annotated on several funs
+//!   (copies made by inlining) goes to the first, and a generated name
+//!   skips every name taken.
 //! - A `letrec` function not annotated `letrec_goto` (list comprehensions,
 //!   named funs) becomes a function taking its arguments followed by the
 //!   free variables of its group; calls pass them. Named `-f/1-lc$^0/1-N-`.

@@ -14,7 +14,7 @@
 mod freevars;
 mod matching;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use coral_syntax::ast::{self, Anno, ExprKind, Lit, Span};
 
@@ -269,6 +269,88 @@ pub(crate) struct Lowerer<'a> {
     top_name: (Box<str>, u32),
     lambda_count: u32,
     letrec_count: u32,
+    /// erlc's next `N` for a `-F/A-fun-N-` name in the top-level function
+    /// being lowered, as far as the source shows it (see [`LambdaName`]).
+    fun_number: u32,
+    /// Every lambda of the module, named once the whole module is lowered.
+    lambda_names: Vec<LambdaName>,
+}
+
+/// What is known about a lambda's name when it is lowered.
+///
+/// erlc (`v3_core`) numbers the funs and list comprehensions of each
+/// top-level function with one counter, a fun after the funs inside it and
+/// a comprehension before the funs inside it, and records a fun's name in
+/// an `{id,{Index,Uniq,Name}}` annotation. The pretty-printed Core Erlang
+/// drops that annotation on some funs (those bound by a `let`, among
+/// others), so for those the number is reconstructed: it follows the last
+/// number the source shows, from an annotation or an `lc$^N` letrec name,
+/// in the same traversal order. Where erlc visits subexpressions in another
+/// order (the arguments of a call, right to left) the guess can differ from
+/// erlc's name, but every name is unique within the module: an annotated
+/// name is used by its first fun, and a generated name skips every name
+/// taken elsewhere.
+struct LambdaName {
+    func: FuncId,
+    top: (Box<str>, u32),
+    /// The name from an `id` annotation.
+    annotated: Option<Box<str>>,
+    /// The `N` to try first for a generated name.
+    number: u32,
+}
+
+/// `N` when `name` is `-F/A-fun-N-` for the top-level function `top`.
+fn fun_name_number(name: &str, top: &(Box<str>, u32)) -> Option<u32> {
+    let prefix = format!("-{}/{}-fun-", top.0, top.1);
+    name.strip_prefix(prefix.as_str())?
+        .strip_suffix('-')?
+        .parse()
+        .ok()
+}
+
+/// `N` when a letrec function is named `...$^N`, as erlc names list and
+/// binary comprehensions from the counter it names funs with.
+fn letrec_name_number(name: &str) -> Option<u32> {
+    name.rsplit_once("$^")?.1.parse().ok()
+}
+
+/// Gives every lambda its final name: unique within the module, erlc's
+/// where it is known (see [`LambdaName`]).
+fn name_lambdas(functions: &mut [Option<Function>], lambdas: &[LambdaName]) {
+    let mut taken: HashSet<Box<str>> = functions
+        .iter()
+        .flatten()
+        .filter(|f| !matches!(f.kind, FunKind::Lambda { .. }))
+        .map(|f| f.name.clone())
+        .collect();
+    let mut keeps = vec![false; lambdas.len()];
+    for (keep, l) in keeps.iter_mut().zip(lambdas) {
+        if let Some(n) = &l.annotated {
+            *keep = taken.insert(n.clone());
+        }
+    }
+    for (keep, l) in keeps.iter().zip(lambdas) {
+        let name = match (&l.annotated, keep) {
+            (Some(n), true) => n.clone(),
+            _ => {
+                let mut n = l
+                    .annotated
+                    .as_deref()
+                    .and_then(|a| fun_name_number(a, &l.top))
+                    .unwrap_or(l.number);
+                loop {
+                    let name: Box<str> = format!("-{}/{}-fun-{}-", l.top.0, l.top.1, n).into();
+                    if taken.insert(name.clone()) {
+                        break name;
+                    }
+                    n = n.saturating_add(1);
+                }
+            }
+        };
+        if let Some(Some(f)) = functions.get_mut(l.func.0 as usize) {
+            f.name = name;
+        }
+    }
 }
 
 /// Lowers a module (see the crate documentation).
@@ -288,6 +370,8 @@ fn lower_on_this_stack(module: &ast::Module) -> Result<Module, LowerError> {
         top_name: ("".into(), 0),
         lambda_count: 0,
         letrec_count: 0,
+        fun_number: 0,
+        lambda_names: Vec::new(),
     };
     for def in &module.defs {
         let key = (&*def.name.kind.name, def.name.kind.arity);
@@ -343,6 +427,7 @@ fn lower_on_this_stack(module: &ast::Module) -> Result<Module, LowerError> {
         l.top_name = (def.name.kind.name.clone(), def.name.kind.arity);
         l.lambda_count = 0;
         l.letrec_count = 0;
+        l.fun_number = 0;
         l.line = def.fun.anno.line.or(def.name.anno.line).map(|n| n.get());
         let line = l.line;
         let f = l.lower_function(
@@ -356,6 +441,7 @@ fn lower_on_this_stack(module: &ast::Module) -> Result<Module, LowerError> {
         )?;
         l.functions[id.0 as usize] = Some(f);
     }
+    name_lambdas(&mut l.functions, &l.lambda_names);
     let mut functions = Vec::with_capacity(l.functions.len());
     for (i, f) in l.functions.into_iter().enumerate() {
         match f {
@@ -912,9 +998,6 @@ impl<'a> Lowerer<'a> {
         let id = self.reserve();
         let index = self.lambda_count;
         self.lambda_count += 1;
-        let name: Box<str> = id_name(anno).unwrap_or_else(|| {
-            format!("-{}/{}-fun-{}-", self.top_name.0, self.top_name.1, index).into()
-        });
         let mark = self.env.mark();
         let mut b = FnBuilder::new(id, true);
         let params: Vec<Value> = fun.vars.iter().map(|_| b.add_param(BlockId(0))).collect();
@@ -931,6 +1014,31 @@ impl<'a> Lowerer<'a> {
             None => return err(span, "internal error: no function being built"),
         };
         let env: Vec<Value> = b.captures.iter().map(|(o, _)| *o).collect();
+        // Named after its body, as erlc numbers a fun after the funs inside
+        // it; the final name is chosen with the whole module known.
+        let annotated = id_name(anno);
+        let number = match annotated.as_deref() {
+            Some(a) => {
+                if let Some(n) = fun_name_number(a, &self.top_name) {
+                    self.fun_number = self.fun_number.max(n.saturating_add(1));
+                }
+                self.fun_number
+            }
+            None => {
+                let n = self.fun_number;
+                self.fun_number = n.saturating_add(1);
+                n
+            }
+        };
+        let name: Box<str> = annotated.clone().unwrap_or_else(|| {
+            format!("-{}/{}-fun-{}-", self.top_name.0, self.top_name.1, number).into()
+        });
+        self.lambda_names.push(LambdaName {
+            func: id,
+            top: self.top_name.clone(),
+            annotated,
+            number,
+        });
         let kind = FunKind::Lambda {
             parent: self.top_name.clone(),
             index,
@@ -1057,6 +1165,9 @@ impl<'a> Lowerer<'a> {
             ));
         }
         for (def, id) in lr.defs.iter().zip(&ids) {
+            if let Some(n) = letrec_name_number(&def.name.kind.name) {
+                self.fun_number = self.fun_number.max(n.saturating_add(1));
+            }
             let index = self.letrec_count;
             self.letrec_count += 1;
             let name: Box<str> = format!(
@@ -1559,7 +1670,15 @@ impl<'a> Lowerer<'a> {
         let size = match &s.size.kind {
             ExprKind::Lit(Lit::Int(i)) => match i.as_i64() {
                 Some(n) if n >= 0 => SegSize::Fixed(n as u64),
-                _ => return err(s.size.span, "a segment size must be a non-negative integer"),
+                // erlc accepts a negative or huge literal size, with a
+                // warning; BEAM then fails at run time, as for a computed
+                // size: construction raises (`badarg`, `system_limit`) and
+                // a pattern does not match. Passing the size as a value
+                // gives exactly the run-time check of a computed size.
+                _ => {
+                    let c = self.term_const(Term::Int(i.clone()));
+                    SegSize::Dynamic(self.konst(c))
+                }
             },
             ExprKind::Lit(Lit::Atom(a)) if &**a == "all" => SegSize::All,
             ExprKind::Lit(Lit::Atom(a)) if &**a == "undefined" => SegSize::Implicit,
