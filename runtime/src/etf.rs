@@ -183,10 +183,27 @@ fn encode_node(node: Atom, creation: u32, out: &mut Vec<u8>) -> u32 {
     creation
 }
 
+/// What the encoder has left to do.
+enum Work {
+    Term(Term),
+    /// The free variables of the fun whose size field starts at this offset
+    /// of the output are written: fill the field in.
+    FunSize(usize),
+}
+
 /// Appends the encoding of `t` (without the version byte).
 pub fn encode<H: HeapAccess + ?Sized>(t: Term, heap: &H, out: &mut Vec<u8>) {
-    let mut stack = vec![t];
-    while let Some(t) = stack.pop() {
+    let mut stack = vec![Work::Term(t)];
+    while let Some(work) = stack.pop() {
+        let t = match work {
+            Work::Term(t) => t,
+            Work::FunSize(at) => {
+                // The size counts the field itself and everything after it.
+                let size = (out.len() - at) as u32;
+                out[at..at + 4].copy_from_slice(&size.to_be_bytes());
+                continue;
+            }
+        };
         if let Some(v) = t.small_value() {
             encode_int(v, out);
             continue;
@@ -218,8 +235,8 @@ pub fn encode<H: HeapAccess + ?Sized>(t: Term, heap: &H, out: &mut Vec<u8>) {
             }
             out.push(LIST_EXT);
             put_u32(out, elems.len() as u32);
-            stack.push(l);
-            stack.extend(elems.into_iter().rev());
+            stack.push(Work::Term(l));
+            stack.extend(elems.into_iter().rev().map(Work::Term));
             continue;
         }
         match t.kind(heap) {
@@ -242,15 +259,15 @@ pub fn encode<H: HeapAccess + ?Sized>(t: Term, heap: &H, out: &mut Vec<u8>) {
                     out.push(LARGE_TUPLE_EXT);
                     put_u32(out, el.len() as u32);
                 }
-                stack.extend(el.iter().rev());
+                stack.extend(el.iter().rev().map(|&e| Work::Term(e)));
             }
             TermKind::Map => {
                 let pairs = crate::map::to_vec(t, heap);
                 out.push(MAP_EXT);
                 put_u32(out, pairs.len() as u32);
                 for (k, v) in pairs.into_iter().rev() {
-                    stack.push(v);
-                    stack.push(k);
+                    stack.push(Work::Term(v));
+                    stack.push(Work::Term(k));
                 }
             }
             TermKind::Binary => {
@@ -335,25 +352,24 @@ pub fn encode<H: HeapAccess + ?Sized>(t: Term, heap: &H, out: &mut Vec<u8>) {
             TermKind::Fun => {
                 let Some(fv) = t.fun_view(heap) else { continue };
                 // The size field covers the whole fun, free variables
-                // included, so encode them into their own buffer first.
-                let mut body = Vec::new();
+                // included: it is filled in once they are written, so a
+                // chain of nested funs needs no native recursion.
                 let e = fv.entry;
-                body.push(e.arity as u8);
-                body.extend_from_slice(&e.uniq);
-                put_u32(&mut body, e.index);
-                put_u32(&mut body, fv.env.len() as u32);
-                encode_atom(e.module, &mut body);
-                encode_int(e.index as i64, &mut body);
-                encode_int(e.old_uniq as i32 as i64, &mut body);
-                body.push(NEW_PID_EXT);
-                encode_atom(NONODE, &mut body);
-                body.extend_from_slice(&[0; 12]);
-                for &x in fv.env {
-                    encode(x, heap, &mut body);
-                }
                 out.push(NEW_FUN_EXT);
-                put_u32(out, (body.len() + 4) as u32);
-                out.extend_from_slice(&body);
+                let size_at = out.len();
+                put_u32(out, 0);
+                out.push(e.arity as u8);
+                out.extend_from_slice(&e.uniq);
+                put_u32(out, e.index);
+                put_u32(out, fv.env.len() as u32);
+                encode_atom(e.module, out);
+                encode_int(e.index as i64, out);
+                encode_int(e.old_uniq as i32 as i64, out);
+                out.push(NEW_PID_EXT);
+                encode_atom(NONODE, out);
+                out.extend_from_slice(&[0; 12]);
+                stack.push(Work::FunSize(size_at));
+                stack.extend(fv.env.iter().rev().map(|&x| Work::Term(x)));
             }
             TermKind::Small | TermKind::Atom | TermKind::Nil | TermKind::Cons | TermKind::Other => {
             }
@@ -427,9 +443,13 @@ impl<'a> Reader<'a> {
     }
 
     /// A count of items that each take at least `min_bytes` bytes, refused
-    /// when the input cannot hold them (so no huge allocation is made).
-    fn count(&self, n: usize, min_bytes: usize) -> Result<usize, EtfError> {
-        if n.saturating_mul(min_bytes) > self.remaining() {
+    /// when the input cannot hold them together with the `owed` terms that
+    /// enclosing containers still expect (at least a byte each). So the
+    /// space reserved for all open containers never exceeds the input's
+    /// length, however deeply they nest.
+    fn count(&self, n: usize, min_bytes: usize, owed: usize) -> Result<usize, EtfError> {
+        let need = n.saturating_mul(min_bytes).saturating_add(owed);
+        if need > self.remaining() {
             return Err(EtfError::Truncated);
         }
         Ok(n)
@@ -483,10 +503,14 @@ fn is_local_node(node: Atom, creation: u32) -> bool {
 
 fn decode(mem: &mut ProcessMemory, r: &mut Reader<'_>) -> Result<Term, EtfError> {
     let mut stack: Vec<Pending> = Vec::new();
+    // Terms the open containers still need after the one being read: the
+    // sum over `stack` of `n - len - 1`.
+    let mut owed = 0usize;
     loop {
-        let mut t = match read_one(mem, r)? {
+        let mut t = match read_one(mem, r, owed)? {
             Item::Done(t) => t,
-            Item::Open(p) => {
+            Item::Open(mut p) => {
+                owed += p.parts().1 - 1;
                 stack.push(p);
                 continue;
             }
@@ -500,6 +524,8 @@ fn decode(mem: &mut ProcessMemory, r: &mut Reader<'_>) -> Result<Term, EtfError>
             let (v, n) = top.parts();
             v.push(t);
             if v.len() < n {
+                // The next term of this container is being read now.
+                owed -= 1;
                 break;
             }
             t = match stack.pop() {
@@ -529,7 +555,7 @@ enum Item {
     Open(Pending),
 }
 
-fn read_one(mem: &mut ProcessMemory, r: &mut Reader<'_>) -> Result<Item, EtfError> {
+fn read_one(mem: &mut ProcessMemory, r: &mut Reader<'_>, owed: usize) -> Result<Item, EtfError> {
     let tag = r.u8()?;
     let t = match tag {
         SMALL_INTEGER_EXT => Term::small(r.u8()? as i64).unwrap_or(Term::NIL),
@@ -575,7 +601,7 @@ fn read_one(mem: &mut ProcessMemory, r: &mut Reader<'_>) -> Result<Item, EtfErro
             } else {
                 r.u32()? as usize
             };
-            let n = r.count(n, 1)?;
+            let n = r.count(n, 1, owed)?;
             if n == 0 {
                 mem.tuple(&[]).ok_or(EtfError::BadValue("tuple"))?
             } else {
@@ -594,12 +620,12 @@ fn read_one(mem: &mut ProcessMemory, r: &mut Reader<'_>) -> Result<Item, EtfErro
         }
         LIST_EXT => {
             let raw = r.u32()? as usize;
-            let n = r.count(raw, 1)?;
+            let n = r.count(raw + 1, 1, owed)? - 1;
             return Ok(Item::Open(Pending::List(Vec::with_capacity(n + 1), n + 1)));
         }
         MAP_EXT => {
             let raw = r.u32()? as usize;
-            let n = r.count(raw, 2)?;
+            let n = r.count(raw, 2, owed)?;
             if n == 0 {
                 crate::map::new(mem)
             } else {
@@ -705,6 +731,41 @@ fn read_one(mem: &mut ProcessMemory, r: &mut Reader<'_>) -> Result<Item, EtfErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn size_field(bytes: &[u8], at: usize) -> usize {
+        u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize
+    }
+
+    #[test]
+    fn nested_fun_sizes_cover_their_free_variables() {
+        use crate::fun::FunEntry;
+        let module = Atom::intern("etf_fun_test").unwrap();
+        let f = Atom::intern("-t/0-fun-0-").unwrap();
+        let entry = |n| FunEntry::register(module, f, 0, n, 5);
+        let mut m = ProcessMemory::new();
+        let bare = m.closure(entry(0), &[]).unwrap();
+        let bare = term_to_binary(bare, &*m);
+        // Version byte, tag, then the size field covering the rest.
+        assert_eq!(bare[1], NEW_FUN_EXT);
+        assert_eq!(size_field(&bare, 2), bare.len() - 2);
+        let head = bare.len() - 1;
+
+        let inner = m.closure(entry(1), &[Term::small(7).unwrap()]).unwrap();
+        let outer = m
+            .closure(entry(2), &[inner, Term::small(300).unwrap()])
+            .unwrap();
+        let b = term_to_binary(outer, &*m);
+        assert_eq!(b.len(), 1 + head + head + 2 + 5);
+        assert_eq!(size_field(&b, 2), b.len() - 2);
+        // The inner fun starts right after the outer fun's fixed part and
+        // its size stops before the outer fun's second free variable.
+        assert_eq!(b[1 + head], NEW_FUN_EXT);
+        assert_eq!(size_field(&b, 2 + head), head - 1 + 2);
+        assert_eq!(
+            &b[b.len() - 7..],
+            &[SMALL_INTEGER_EXT, 7, INTEGER_EXT, 0, 0, 1, 44]
+        );
+    }
 
     #[test]
     fn garbage_never_panics() {

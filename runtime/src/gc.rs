@@ -586,7 +586,8 @@ impl ProcessMemory {
 ///
 /// # Safety
 /// `ctx` must be the context of a live `ProcessMemory` owned by the caller's
-/// thread, with its stack set up as `frame.rs` describes.
+/// thread, as `ProcessMemory::context_ptr` gives it, with its stack set up
+/// as `frame.rs` describes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn coral_gc(ctx: *mut ProcessContext, need: usize, live_x: u32) -> u32 {
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -393,13 +393,27 @@ impl ProcessMemory {
         m
     }
 
+    /// The context pointer to hand to compiled code (and to get back with
+    /// [`ProcessMemory::from_context`]).
+    ///
+    /// It is made from a pointer to the whole `ProcessMemory`, not from
+    /// `&mut self.ctx`: a pointer derived from a field reference may only
+    /// reach that field's bytes, so turning it back into the whole structure
+    /// would be undefined behaviour (Miri reports it as such).
+    pub fn context_ptr(&mut self) -> *mut ProcessContext {
+        (self as *mut ProcessMemory).cast::<ProcessContext>()
+    }
+
     /// The memory behind a context pointer handed to compiled code.
     ///
     /// # Safety
-    /// `ctx` must be the `ctx` field of a live `ProcessMemory` that no one
-    /// else borrows for the returned lifetime.
+    /// `ctx` must come from [`ProcessMemory::context_ptr`] (or otherwise be
+    /// derived from a pointer to the whole `ProcessMemory`, never from a
+    /// reference to its `ctx` field alone), the memory must be live, and no
+    /// one else may borrow it for the returned lifetime.
     pub unsafe fn from_context<'a>(ctx: *mut ProcessContext) -> &'a mut ProcessMemory {
-        // SAFETY: `ctx` is the first field of a `repr(C)` `ProcessMemory`.
+        // SAFETY: `ctx` is the first field of a `repr(C)` `ProcessMemory`
+        // and, per the contract, carries the whole structure's provenance.
         unsafe { &mut *(ctx as *mut ProcessMemory) }
     }
 
@@ -917,6 +931,22 @@ mod tests {
         assert_eq!(v.as_bytes(), Some(&[9u8][..]));
         assert!(m.sub_binary(large, 500, 100).is_none());
         assert!(m.sub_binary(Term::NIL, 0, 0).is_none());
+    }
+
+    #[test]
+    fn context_pointer_reaches_the_whole_memory() {
+        let mut m = ProcessMemory::new();
+        let ctx = m.context_ptr();
+        // SAFETY: `ctx` comes from `context_ptr` of the live `m`, which is
+        // not used otherwise while `back` lives.
+        let back = unsafe { ProcessMemory::from_context(ctx) };
+        // Fields past the context are reached through it (under Miri a
+        // pointer made from `&mut m.ctx` fails here).
+        back.ensure_x(3);
+        let t = back.cons(Term::NIL, Term::NIL);
+        back.dictionary = t;
+        assert_eq!(m.x().len(), 3);
+        assert!(m.dictionary.is_list());
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Entry points that compiled code calls besides the BIF table and the
-//! collector: the BIFs the table does not have yet (`erlang:display/1`, the
-//! arithmetic operators, `error`/`throw`/`exit`), raising exceptions by
-//! walking the process stack to the nearest catch frame, building stack
-//! traces, and the export registry that dynamic calls (`apply`, `fun M:F/A`)
-//! resolve through.
+//! collector: raising exceptions by walking the process stack to the
+//! nearest catch frame, building stack traces, maps and binaries, the
+//! export registry that dynamic calls (`apply`, `fun M:F/A`) resolve
+//! through, and the startup of a native executable ([`coral_aot_main`]),
+//! which rebuilds what the object file describes and runs the entry.
 //!
 //! Every `extern "C"` function here is called from compiled code with the
 //! `system_v` convention, never unwinds (a Rust panic is caught and turned
@@ -30,73 +30,19 @@ use crate::atom::{self, Atom};
 use crate::bif::{self, Class, Exception, ExceptionSlot};
 use crate::frame::{LocationId, global_frames, walk_frames};
 use crate::heap::{ProcessContext, ProcessMemory};
-use crate::number::{self, Number, NumberError};
-use crate::term::Term;
+use crate::number::Number;
+use crate::term::{Continuation, Term};
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::RwLock;
-
-/// Indices at or above this bit select [`extra_table`] instead of the
-/// runtime's BIF table.
-pub const EXTRA_BIF_BIT: u32 = 1 << 31;
 
 /// How many stack-trace entries a raise records (BEAM's default
 /// `backtrace_depth`).
 pub const BACKTRACE_DEPTH: usize = 8;
 
-macro_rules! extra_table {
-    ($($m:literal : $n:literal / $a:literal => $f:path,)*) => {
-        static EXTRA: &[bif::BifEntry] = &[
-            $(bif::BifEntry { module: $m, name: $n, arity: $a, fun: $f },)*
-        ];
-    };
-}
-
-extra_table! {
-    "erlang":"display"/1 => display,
-    "erlang":"+"/2 => add,
-    "erlang":"-"/2 => sub,
-    "erlang":"*"/2 => mul,
-    "erlang":"/"/2 => fdiv,
-    "erlang":"div"/2 => int_div,
-    "erlang":"rem"/2 => rem,
-    "erlang":"band"/2 => band,
-    "erlang":"bor"/2 => bor,
-    "erlang":"bxor"/2 => bxor,
-    "erlang":"bsl"/2 => bsl,
-    "erlang":"bsr"/2 => bsr,
-    "erlang":"bnot"/1 => bnot,
-    "erlang":"-"/1 => neg,
-    "erlang":"+"/1 => plus,
-    "erlang":"abs"/1 => abs,
-    "erlang":"float"/1 => float,
-    "erlang":"trunc"/1 => trunc,
-    "erlang":"round"/1 => round,
-    "erlang":"floor"/1 => floor,
-    "erlang":"ceil"/1 => ceil,
-    "erlang":"error"/1 => error_1,
-    "erlang":"error"/2 => error_2,
-    "erlang":"throw"/1 => throw_1,
-    "erlang":"exit"/1 => exit_1,
-}
-
-/// The BIFs this module adds to the runtime's table.
-pub fn extra_table() -> &'static [bif::BifEntry] {
-    EXTRA
-}
-
 /// The index compiled code passes to [`coral_jit_call_bif`] for
-/// `module:name/arity`: the runtime table's own index when it has the
-/// function, else an index into [`extra_table`] marked by
-/// [`EXTRA_BIF_BIT`].
+/// `module:name/arity`: its index in the runtime's BIF table.
 pub fn bif_index(module: &str, name: &str, arity: usize) -> Option<u32> {
-    if let Some(i) = bif::index_of(module, name, arity) {
-        return u32::try_from(i).ok().filter(|i| i & EXTRA_BIF_BIT == 0);
-    }
-    EXTRA
-        .iter()
-        .position(|e| e.module == module && e.name == name && e.arity as usize == arity)
-        .map(|i| i as u32 | EXTRA_BIF_BIT)
+    bif::index_of(module, name, arity).and_then(|i| u32::try_from(i).ok())
 }
 
 /// Calls a BIF by the index [`bif_index`] gave, with the contract of
@@ -113,179 +59,8 @@ pub unsafe extern "C" fn coral_jit_call_bif(
     nargs: u32,
     exc: *mut ExceptionSlot,
 ) -> Term {
-    if index & EXTRA_BIF_BIT == 0 {
-        // SAFETY: the same contract.
-        return unsafe { bif::coral_call_bif(ctx, index, args, nargs, exc) };
-    }
-    // SAFETY: the caller passes the context of a live, unborrowed process.
-    let p = unsafe { ProcessMemory::from_context(ctx) };
-    let args: &[Term] = if nargs == 0 {
-        &[]
-    } else {
-        // SAFETY: the caller passes `nargs` valid terms at `args`.
-        unsafe { std::slice::from_raw_parts(args, nargs as usize) }
-    };
-    let entry = EXTRA.get((index & !EXTRA_BIF_BIT) as usize);
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match entry {
-        Some(e) if e.arity as usize == args.len() => (e.fun)(p, args),
-        _ => Err(Exception::badarg()),
-    }))
-    .unwrap_or_else(|_| Err(Exception::badarg()));
-    match outcome {
-        Ok(t) => t,
-        Err(e) => {
-            // SAFETY: the caller passes a writable slot.
-            unsafe {
-                *exc = ExceptionSlot {
-                    class: e.class as u64,
-                    reason: e.reason,
-                }
-            };
-            Term::NON_VALUE
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// The extra BIFs.
-
-fn display(p: &mut ProcessMemory, args: &[Term]) -> bif::BifResult {
-    let mut bytes = crate::display::display(args[0], p);
-    // `erl -noshell` ends the line with CR LF whatever stdout is; match it
-    // byte for byte.
-    bytes.extend_from_slice(b"\r\n");
-    let mut out = std::io::stdout().lock();
-    // A closed stdout is not the program's error: BEAM ignores it too.
-    let _ = out.write_all(&bytes).and_then(|_| out.flush());
-    Ok(Term::atom(atom::TRUE))
-}
-
-/// The number a term holds, if it is one.
-fn number_of(p: &ProcessMemory, t: Term) -> Option<Number> {
-    if let Some(v) = t.small_value() {
-        return Some(Number::Small(v));
-    }
-    if let Some(f) = t.float_value(p) {
-        return Some(Number::Float(f));
-    }
-    t.integer_value(p).map(Number::Big)
-}
-
-fn number_term(p: &mut ProcessMemory, n: Number) -> Term {
-    match n {
-        Number::Small(v) => p.int(v),
-        Number::Big(b) => p.integer(&b),
-        Number::Float(f) => p.float(f),
-    }
-}
-
-fn number_error(e: NumberError) -> Exception {
-    match e {
-        NumberError::Badarith => Exception::badarith(),
-        NumberError::Badarg => Exception::badarg(),
-        NumberError::SystemLimit => Exception::system_limit(),
-    }
-}
-
-/// An operator: `badarith` on a non-number.
-fn arith2(
-    p: &mut ProcessMemory,
-    args: &[Term],
-    op: fn(&Number, &Number) -> number::NumResult,
-) -> bif::BifResult {
-    let (Some(a), Some(b)) = (number_of(p, args[0]), number_of(p, args[1])) else {
-        return Err(Exception::badarith());
-    };
-    let r = op(&a, &b).map_err(number_error)?;
-    Ok(number_term(p, r))
-}
-
-/// A one-argument number function; `bad` is raised on a non-number.
-fn arith1(
-    p: &mut ProcessMemory,
-    args: &[Term],
-    bad: Exception,
-    op: fn(&Number) -> number::NumResult,
-) -> bif::BifResult {
-    let Some(a) = number_of(p, args[0]) else {
-        return Err(bad);
-    };
-    let r = op(&a).map_err(number_error)?;
-    Ok(number_term(p, r))
-}
-
-fn add(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith2(p, a, number::add)
-}
-fn sub(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith2(p, a, number::sub)
-}
-fn mul(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith2(p, a, number::mul)
-}
-fn fdiv(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith2(p, a, number::fdiv)
-}
-fn int_div(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith2(p, a, number::int_div)
-}
-fn rem(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith2(p, a, number::rem)
-}
-fn band(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith2(p, a, number::band)
-}
-fn bor(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith2(p, a, number::bor)
-}
-fn bxor(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith2(p, a, number::bxor)
-}
-fn bsl(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith2(p, a, number::bsl)
-}
-fn bsr(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith2(p, a, number::bsr)
-}
-fn bnot(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith1(p, a, Exception::badarith(), number::bnot)
-}
-fn neg(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith1(p, a, Exception::badarith(), number::neg)
-}
-fn plus(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith1(p, a, Exception::badarith(), |n| Ok(n.clone()))
-}
-fn abs(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith1(p, a, Exception::badarg(), number::abs)
-}
-fn float(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith1(p, a, Exception::badarg(), number::float)
-}
-fn trunc(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith1(p, a, Exception::badarg(), number::trunc)
-}
-fn round(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith1(p, a, Exception::badarg(), number::round)
-}
-fn floor(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith1(p, a, Exception::badarg(), number::floor)
-}
-fn ceil(p: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    arith1(p, a, Exception::badarg(), number::ceil)
-}
-
-fn error_1(_: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    Err(Exception::error(a[0]))
-}
-fn error_2(_: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    Err(Exception::error(a[0]))
-}
-fn throw_1(_: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    Err(Exception::throw(a[0]))
-}
-fn exit_1(_: &mut ProcessMemory, a: &[Term]) -> bif::BifResult {
-    Err(Exception::exit(a[0]))
+    // SAFETY: the same contract.
+    unsafe { bif::coral_call_bif(ctx, index, args, nargs, exc) }
 }
 
 // ---------------------------------------------------------------------------
@@ -807,6 +582,17 @@ pub unsafe extern "C" fn coral_jit_map_get(ctx: *mut ProcessContext, map: Term, 
 // A match context is the bitstring still to be matched, a term like any
 // other, so the collector needs to know nothing about matching.
 
+/// The number a term holds, if it is one.
+fn number_of(p: &ProcessMemory, t: Term) -> Option<Number> {
+    if let Some(v) = t.small_value() {
+        return Some(Number::Small(v));
+    }
+    if let Some(f) = t.float_value(p) {
+        return Some(Number::Float(f));
+    }
+    t.integer_value(p).map(Number::Big)
+}
+
 /// Words per segment description.
 pub const SEGMENT_WORDS: usize = 7;
 
@@ -1189,4 +975,658 @@ pub unsafe extern "C" fn coral_jit_bit_size(ctx: *mut ProcessContext, t: Term) -
     // SAFETY: per the contract.
     let m = unsafe { ProcessMemory::from_context(ctx) };
     t.bits(m).map_or(u64::MAX, |v| v.bit_size as u64)
+}
+
+// ---------------------------------------------------------------------------
+// Native executables.
+//
+// An object file made by `coral build` cannot hold addresses of things the
+// runtime makes (atoms, literal areas, fun entries), so it carries a
+// description of them, a [`NativeImage`], and its `main` calls
+// [`coral_aot_main`], which rebuilds them in a fixed order before running
+// the entry function:
+//
+// - atoms: compiled code holds atom words as immediates, computed for an
+//   atom table holding the predefined atoms then `atoms` in order; startup
+//   interns them in that order (and checks the indices came out so);
+// - locations: stack-trace locations are numbered likewise;
+// - literals: each module's literals as one external-term-format list,
+//   rebuilt into a literal area whose term words go to slots that compiled
+//   code loads;
+// - fun entries and export-table words: slots too;
+// - frame descriptors, keyed by code addresses from the code table (which
+//   the linker fills in through relocations).
+
+/// The first word of a program table: "CORAL" and the layout version (1).
+pub const IMAGE_MAGIC: u64 = u64::from_le_bytes(*b"CORAL\x01\0\0");
+
+/// Words of the program table an object file carries: the magic, then
+/// (address, length) of the image bytes, the code table (words) and the
+/// slot table (words).
+pub const PROGRAM_WORDS: usize = 7;
+
+/// A stack-trace location of the image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageLocation {
+    pub module: String,
+    pub function: String,
+    pub arity: u32,
+    pub file: Option<String>,
+    pub line: u32,
+}
+
+/// A fun entry: its slot, identity and the code-table index of its closure
+/// stub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageFun {
+    pub slot: u32,
+    pub module: String,
+    pub function: String,
+    pub arity: u32,
+    pub num_free: u32,
+    pub index: u32,
+    pub code: Option<u32>,
+}
+
+/// An export-table word: its slot and, when the program defines the
+/// function, the code-table index of its entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageExport {
+    pub slot: u32,
+    pub module: String,
+    pub function: String,
+    pub arity: u32,
+    pub code: Option<u32>,
+}
+
+/// A frame descriptor for the continuation at a code-table index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageFrame {
+    pub code: u32,
+    pub size: u32,
+    pub live: Vec<u32>,
+    pub catches: Vec<u32>,
+    pub location: u32,
+}
+
+/// One module's literals: the first slot and the external term format of
+/// the list of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageLiterals {
+    pub first_slot: u32,
+    pub count: u32,
+    pub etf: Vec<u8>,
+}
+
+/// Everything a native executable rebuilds at startup.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NativeImage {
+    /// Atoms beyond the predefined ones, in index order.
+    pub atoms: Vec<String>,
+    pub locations: Vec<ImageLocation>,
+    pub literals: Vec<ImageLiterals>,
+    pub funs: Vec<ImageFun>,
+    pub exports: Vec<ImageExport>,
+    pub frames: Vec<ImageFrame>,
+    /// Code-table indices of the bottom continuation and the trampoline.
+    pub done: u32,
+    pub trampoline: u32,
+    /// x registers compiled code uses.
+    pub max_x: u32,
+    /// The entry function and the code-table index of its resume stub.
+    pub entry_module: String,
+    pub entry_function: String,
+    pub entry_arity: u32,
+    pub entry_resume: u32,
+}
+
+/// Appends `NativeImage` fields as little-endian words and strings.
+struct ImageWriter(Vec<u8>);
+
+impl ImageWriter {
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn opt(&mut self, v: Option<u32>) {
+        self.u32(v.unwrap_or(u32::MAX));
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.u32(b.len() as u32);
+        self.0.extend_from_slice(b);
+    }
+    fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+    fn list(&mut self, v: &[u32]) {
+        self.u32(v.len() as u32);
+        for &x in v {
+            self.u32(x);
+        }
+    }
+}
+
+/// Reads what [`ImageWriter`] wrote; `None` on a truncated or garbled
+/// image.
+struct ImageReader<'a>(&'a [u8]);
+
+impl<'a> ImageReader<'a> {
+    fn u32(&mut self) -> Option<u32> {
+        let (h, t) = self.0.split_first_chunk::<4>()?;
+        self.0 = t;
+        Some(u32::from_le_bytes(*h))
+    }
+    fn opt(&mut self) -> Option<Option<u32>> {
+        let v = self.u32()?;
+        Some((v != u32::MAX).then_some(v))
+    }
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.u32()? as usize;
+        if n > self.0.len() {
+            return None;
+        }
+        let (h, t) = self.0.split_at(n);
+        self.0 = t;
+        Some(h)
+    }
+    fn str(&mut self) -> Option<String> {
+        String::from_utf8(self.bytes()?.to_vec()).ok()
+    }
+    fn list(&mut self) -> Option<Vec<u32>> {
+        let n = self.u32()? as usize;
+        if n > self.0.len() / 4 {
+            return None;
+        }
+        (0..n).map(|_| self.u32()).collect()
+    }
+    fn count(&mut self) -> Option<usize> {
+        let n = self.u32()? as usize;
+        // Every element takes at least four bytes.
+        (n <= self.0.len() / 4).then_some(n)
+    }
+}
+
+impl NativeImage {
+    /// The image as bytes, for the object file's read-only data.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = ImageWriter(Vec::new());
+        w.u32(self.atoms.len() as u32);
+        for a in &self.atoms {
+            w.str(a);
+        }
+        w.u32(self.locations.len() as u32);
+        for l in &self.locations {
+            w.str(&l.module);
+            w.str(&l.function);
+            w.u32(l.arity);
+            match &l.file {
+                Some(f) => {
+                    w.u32(1);
+                    w.str(f);
+                }
+                None => w.u32(0),
+            }
+            w.u32(l.line);
+        }
+        w.u32(self.literals.len() as u32);
+        for l in &self.literals {
+            w.u32(l.first_slot);
+            w.u32(l.count);
+            w.bytes(&l.etf);
+        }
+        w.u32(self.funs.len() as u32);
+        for f in &self.funs {
+            w.u32(f.slot);
+            w.str(&f.module);
+            w.str(&f.function);
+            w.u32(f.arity);
+            w.u32(f.num_free);
+            w.u32(f.index);
+            w.opt(f.code);
+        }
+        w.u32(self.exports.len() as u32);
+        for e in &self.exports {
+            w.u32(e.slot);
+            w.str(&e.module);
+            w.str(&e.function);
+            w.u32(e.arity);
+            w.opt(e.code);
+        }
+        w.u32(self.frames.len() as u32);
+        for f in &self.frames {
+            w.u32(f.code);
+            w.u32(f.size);
+            w.list(&f.live);
+            w.list(&f.catches);
+            w.u32(f.location);
+        }
+        w.u32(self.done);
+        w.u32(self.trampoline);
+        w.u32(self.max_x);
+        w.str(&self.entry_module);
+        w.str(&self.entry_function);
+        w.u32(self.entry_arity);
+        w.u32(self.entry_resume);
+        w.0
+    }
+
+    /// Reads an image [`encode`](Self::encode) wrote; `None` if it is not one.
+    pub fn decode(bytes: &[u8]) -> Option<NativeImage> {
+        let mut r = ImageReader(bytes);
+        let mut img = NativeImage::default();
+        for _ in 0..r.count()? {
+            img.atoms.push(r.str()?);
+        }
+        for _ in 0..r.count()? {
+            let module = r.str()?;
+            let function = r.str()?;
+            let arity = r.u32()?;
+            let file = match r.u32()? {
+                0 => None,
+                _ => Some(r.str()?),
+            };
+            let line = r.u32()?;
+            img.locations.push(ImageLocation {
+                module,
+                function,
+                arity,
+                file,
+                line,
+            });
+        }
+        for _ in 0..r.count()? {
+            img.literals.push(ImageLiterals {
+                first_slot: r.u32()?,
+                count: r.u32()?,
+                etf: r.bytes()?.to_vec(),
+            });
+        }
+        for _ in 0..r.count()? {
+            img.funs.push(ImageFun {
+                slot: r.u32()?,
+                module: r.str()?,
+                function: r.str()?,
+                arity: r.u32()?,
+                num_free: r.u32()?,
+                index: r.u32()?,
+                code: r.opt()?,
+            });
+        }
+        for _ in 0..r.count()? {
+            img.exports.push(ImageExport {
+                slot: r.u32()?,
+                module: r.str()?,
+                function: r.str()?,
+                arity: r.u32()?,
+                code: r.opt()?,
+            });
+        }
+        for _ in 0..r.count()? {
+            img.frames.push(ImageFrame {
+                code: r.u32()?,
+                size: r.u32()?,
+                live: r.list()?,
+                catches: r.list()?,
+                location: r.u32()?,
+            });
+        }
+        img.done = r.u32()?;
+        img.trampoline = r.u32()?;
+        img.max_x = r.u32()?;
+        img.entry_module = r.str()?;
+        img.entry_function = r.str()?;
+        img.entry_arity = r.u32()?;
+        img.entry_resume = r.u32()?;
+        r.0.is_empty().then_some(img)
+    }
+}
+
+/// The program an executable's tables describe, installed in this runtime.
+struct Installed {
+    image: NativeImage,
+    code: &'static [usize],
+}
+
+fn intern(name: &str) -> Result<Atom, String> {
+    Atom::intern(name).map_err(|e| format!("atom {name:?}: {e:?}"))
+}
+
+/// Rebuilds atoms, locations, literals, fun entries, exports and frame
+/// descriptors from `image`, writing the words compiled code loads into
+/// `slots`.
+fn install(
+    image: NativeImage,
+    code: &'static [usize],
+    slots: &mut [u64],
+) -> Result<Installed, String> {
+    let code_at = |i: u32| -> Result<usize, String> {
+        code.get(i as usize)
+            .copied()
+            .ok_or_else(|| format!("code index {i} out of range"))
+    };
+    let mut slot = |i: u32, v: u64| -> Result<(), String> {
+        *slots
+            .get_mut(i as usize)
+            .ok_or_else(|| format!("slot {i} out of range"))? = v;
+        Ok(())
+    };
+    let base = atom::predefined_count();
+    for (i, name) in image.atoms.iter().enumerate() {
+        let a = intern(name)?;
+        if a.index() as usize != base + i {
+            return Err(format!(
+                "atom {name:?} got index {} where the code expects {}",
+                a.index(),
+                base + i
+            ));
+        }
+    }
+    let frames = global_frames();
+    for (i, l) in image.locations.iter().enumerate() {
+        let id = frames.add_location(crate::frame::CodeLocation {
+            module: intern(&l.module)?,
+            function: intern(&l.function)?,
+            arity: l.arity,
+            file: l.file.as_deref().map(std::sync::Arc::from),
+            line: l.line,
+        });
+        if id.0 as usize != i {
+            return Err(format!("location {i} got id {}", id.0));
+        }
+    }
+    for l in &image.literals {
+        let mut tmp = ProcessMemory::new();
+        let list =
+            crate::etf::binary_to_term(&mut tmp, &l.etf).map_err(|e| format!("literals: {e:?}"))?;
+        let roots = bif::list_elements(&*tmp, list).ok_or("literals: not a list")?;
+        if roots.len() != l.count as usize {
+            return Err("literals: wrong count".to_string());
+        }
+        let (_area, copied) = crate::literal::LiteralArea::build(&tmp, &roots);
+        for (i, t) in copied.iter().enumerate() {
+            slot(l.first_slot + i as u32, t.raw())?;
+        }
+    }
+    for f in &image.funs {
+        let e = crate::fun::FunEntry::register(
+            intern(&f.module)?,
+            intern(&f.function)?,
+            f.arity,
+            f.num_free,
+            f.index,
+        );
+        if let Some(c) = f.code {
+            e.set_code(code_at(c)?);
+        }
+        slot(f.slot, e as *const crate::fun::FunEntry as u64)?;
+    }
+    for e in &image.exports {
+        let addr = match e.code {
+            Some(c) => code_at(c)?,
+            None => 0,
+        };
+        slot(e.slot, addr as u64)?;
+        if addr != 0 {
+            register_export(intern(&e.module)?, intern(&e.function)?, e.arity, addr);
+        }
+    }
+    for f in &image.frames {
+        let d =
+            crate::frame::FrameDescriptor::new(f.size, &f.live, &f.catches, LocationId(f.location))
+                .map_err(|e| format!("frame descriptor: {e}"))?;
+        frames
+            .register(code_at(f.code)?, d)
+            .map_err(|e| format!("frame descriptor: {e}"))?;
+    }
+    Ok(Installed { image, code })
+}
+
+/// How a process run to its end finished.
+pub enum RunEnd {
+    /// It returned this term.
+    Returned(Term),
+    /// An uncaught exception: class, reason and raw stack trace.
+    Uncaught(Term, Term, Term),
+    /// Compiled code returned a status it should not have.
+    Internal(u64),
+}
+
+/// Gives the process `p`, whose stack holds frames of loaded code, time
+/// slices through the trampoline `enter` until it ends. On `YIELD` every
+/// live value is in a frame, so heap fragments the BIFs made can be
+/// collected.
+///
+/// # Safety
+/// `enter` must be a trampoline compiled for `p`'s code, and every
+/// continuation on `p`'s stack code of a loaded program.
+pub unsafe fn run_to_end(
+    p: &mut ProcessMemory,
+    enter: unsafe extern "C" fn(*mut ProcessContext) -> u64,
+) -> Result<RunEnd, String> {
+    loop {
+        p.ctx.reds = crate::process::CONTEXT_REDS;
+        // SAFETY: per the contract; the process is ours alone.
+        let st = unsafe { enter(p.context_ptr()) } & 0xFF;
+        match st {
+            crate::process::status::YIELD => {
+                if p.fragment_words() > p.heap_size() {
+                    p.garbage_collect(0, 0, &mut [])
+                        .map_err(|e| format!("collection failed: {e}"))?;
+                }
+            }
+            crate::process::status::EXIT => return Ok(RunEnd::Returned(p.x()[0])),
+            crate::process::status::ERROR => {
+                let x = p.x();
+                return Ok(RunEnd::Uncaught(x[0], x[1], x[2]));
+            }
+            other => return Ok(RunEnd::Internal(other)),
+        }
+    }
+}
+
+/// Command-line arguments as a list of Erlang strings.
+pub fn string_list(p: &mut ProcessMemory, args: &[Vec<u8>]) -> Term {
+    let mut l = Term::NIL;
+    for a in args.iter().rev() {
+        // Arguments are bytes; like `init:get_plain_arguments/0` on a UTF-8
+        // system, a valid UTF-8 argument becomes its code points.
+        let s = match std::str::from_utf8(a) {
+            Ok(s) => bif_char_list(p, s),
+            Err(_) => bif::byte_list(p, a, Term::NIL),
+        };
+        l = p.cons(s, l);
+    }
+    l
+}
+
+/// Installs the program and runs its entry; the exit status.
+fn run_native(program: &[u64; PROGRAM_WORDS], args: &[Vec<u8>]) -> Result<i32, String> {
+    if program[0] != IMAGE_MAGIC {
+        return Err("the program table was made by another version of Coral".to_string());
+    }
+    // SAFETY: the object file's program table points at `len` bytes of
+    // image, `len` code words and `len` writable slot words, all static and
+    // touched by no one else before startup.
+    let (image, code, slots) = unsafe {
+        (
+            std::slice::from_raw_parts(program[1] as *const u8, program[2] as usize),
+            std::slice::from_raw_parts(program[3] as *const usize, program[4] as usize),
+            std::slice::from_raw_parts_mut(program[5] as *mut u64, program[6] as usize),
+        )
+    };
+    let image = NativeImage::decode(image).ok_or("the program's image is garbled")?;
+    let prog = install(image, code, slots)?;
+    let img = &prog.image;
+    let addr = |i: u32| -> Result<usize, String> {
+        prog.code
+            .get(i as usize)
+            .copied()
+            .ok_or_else(|| format!("code index {i} out of range"))
+    };
+    let cont = |a: usize| Continuation::new(a).ok_or("code address too high");
+    // SAFETY: the trampoline was compiled with the platform's C convention
+    // and this signature (`abi::trampoline_sig`).
+    let enter: unsafe extern "C" fn(*mut ProcessContext) -> u64 =
+        unsafe { std::mem::transmute(addr(img.trampoline)?) };
+    let mut p = ProcessMemory::new();
+    p.ensure_x(img.max_x as usize + 1);
+    let first = if img.entry_arity == 1 {
+        vec![string_list(&mut p, args)]
+    } else {
+        Vec::new()
+    };
+    p.push_frame(cont(addr(img.done)?)?, &[])
+        .map_err(|_| "no room for the first frame")?;
+    p.push_frame(cont(addr(img.entry_resume)?)?, &first)
+        .map_err(|_| "no room for the first frame")?;
+    // SAFETY: the stack holds the bottom continuation and the entry's resume
+    // stub, both of the installed program, whose trampoline this is.
+    let end = unsafe { run_to_end(&mut p, enter)? };
+    let _ = std::io::Write::flush(&mut std::io::stdout().lock());
+    match end {
+        RunEnd::Returned(_) => Ok(0),
+        RunEnd::Uncaught(class, reason, raw) => {
+            let show =
+                |t: Term| String::from_utf8_lossy(&crate::display::display(t, &*p)).into_owned();
+            let trace = raw_trace_frames(&p, raw);
+            eprintln!(
+                "{}:{}/{} terminated with an uncaught exception\n  {}:{}\n  stacktrace: {}",
+                img.entry_module,
+                img.entry_function,
+                img.entry_arity,
+                show(class),
+                show(reason),
+                show(trace)
+            );
+            Ok(1)
+        }
+        RunEnd::Internal(s) => Err(format!("compiled code returned status {s:#x}")),
+    }
+}
+
+/// The `main` of a native executable: its generated C `main` passes the
+/// program table of the object file. Runs the entry function in one
+/// process and returns the exit status: 0 when it returns, 1 after an
+/// uncaught exception (reported on stderr), 2 when the runtime could not
+/// start the program or broke an invariant (also reported).
+///
+/// # Safety
+/// `argv` must hold `argc` C strings, as C's `main` gets them, and
+/// `program` the program table of the calling executable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn coral_aot_main(
+    argc: i32,
+    argv: *const *const std::ffi::c_char,
+    program: *const [u64; PROGRAM_WORDS],
+) -> i32 {
+    let args: Vec<Vec<u8>> = (1..argc.max(0) as usize)
+        .map(|i| {
+            // SAFETY: per the contract, `argv[i]` is a C string for i < argc.
+            unsafe { std::ffi::CStr::from_ptr(*argv.add(i)) }
+                .to_bytes()
+                .to_vec()
+        })
+        .collect();
+    // SAFETY: per the contract.
+    let program = unsafe { &*program };
+    match std::panic::catch_unwind(|| run_native(program, &args)) {
+        Ok(Ok(status)) => status,
+        Ok(Err(e)) => {
+            eprintln!("coral runtime: {e}");
+            2
+        }
+        Err(_) => {
+            eprintln!("coral runtime: internal error (a panic)");
+            2
+        }
+    }
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::*;
+
+    fn sample() -> NativeImage {
+        NativeImage {
+            atoms: vec!["hello".to_string(), "wörld".to_string()],
+            locations: vec![
+                ImageLocation {
+                    module: "m".to_string(),
+                    function: "f".to_string(),
+                    arity: 2,
+                    file: Some("m.erl".to_string()),
+                    line: 7,
+                },
+                ImageLocation {
+                    module: "m".to_string(),
+                    function: "g".to_string(),
+                    arity: 0,
+                    file: None,
+                    line: 0,
+                },
+            ],
+            literals: vec![ImageLiterals {
+                first_slot: 0,
+                count: 1,
+                etf: vec![131, 106],
+            }],
+            funs: vec![ImageFun {
+                slot: 1,
+                module: "m".to_string(),
+                function: "-f/2-fun-0-".to_string(),
+                arity: 1,
+                num_free: 2,
+                index: 0,
+                code: Some(3),
+            }],
+            exports: vec![ImageExport {
+                slot: 2,
+                module: "m".to_string(),
+                function: "f".to_string(),
+                arity: 2,
+                code: None,
+            }],
+            frames: vec![ImageFrame {
+                code: 1,
+                size: 3,
+                live: vec![0, 2],
+                catches: vec![1],
+                location: u32::MAX,
+            }],
+            done: 0,
+            trampoline: 1,
+            max_x: 5,
+            entry_module: "m".to_string(),
+            entry_function: "main".to_string(),
+            entry_arity: 1,
+            entry_resume: 2,
+        }
+    }
+
+    #[test]
+    fn an_image_reads_back_as_written() {
+        let img = sample();
+        assert_eq!(NativeImage::decode(&img.encode()), Some(img));
+        let empty = NativeImage::default();
+        assert_eq!(NativeImage::decode(&empty.encode()), Some(empty));
+    }
+
+    #[test]
+    fn a_truncated_or_padded_image_is_refused() {
+        let bytes = sample().encode();
+        for n in 0..bytes.len() {
+            assert_eq!(NativeImage::decode(&bytes[..n]), None, "{n} bytes");
+        }
+        let mut long = bytes.clone();
+        long.push(0);
+        assert_eq!(NativeImage::decode(&long), None);
+        // A count far beyond the bytes left is refused without allocating.
+        let mut huge = bytes;
+        huge[..4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(NativeImage::decode(&huge), None);
+    }
+
+    #[test]
+    fn the_magic_spells_coral_and_a_version() {
+        assert_eq!(&IMAGE_MAGIC.to_le_bytes()[..6], b"CORAL\x01");
+    }
 }

@@ -477,7 +477,7 @@ mod tests {
         let onef = m.float(1.0);
         let half = m.float(1.5);
         let big = m.integer(&(dashu_int::IBig::from(1u8) << 70));
-        let bigf = m.float(2f64.powi(70));
+        let bigf = m.float((1u128 << 70) as f64);
         assert_eq!(compare(one, onef, &*m), Ordering::Equal);
         assert!(eq(one, onef, &*m) && !exact_eq(one, onef, &*m));
         assert_eq!(compare_exact(one, onef, &*m), Ordering::Less);
@@ -515,9 +515,9 @@ mod tests {
             0.0,
             1.0,
             -3.0,
-            2f64.powi(53),
-            2f64.powi(100),
-            -(2f64.powi(64)),
+            (1u128 << 53) as f64,
+            (1u128 << 100) as f64,
+            -((1u128 << 64) as f64),
         ] {
             let i = float_integral_to_ibig(v);
             assert_eq!(i.to_f64().value(), v);

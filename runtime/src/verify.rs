@@ -130,6 +130,19 @@ impl Region {
     }
 }
 
+/// The fewest words after the header an object of `kind` has (term.rs).
+fn min_arity(kind: HeaderKind) -> usize {
+    match kind {
+        HeaderKind::Tuple | HeaderKind::BigPos | HeaderKind::BigNeg => 0,
+        HeaderKind::Float | HeaderKind::Fun | HeaderKind::HeapBin | HeaderKind::FlatMap => 1,
+        HeaderKind::HashNode => 1,
+        HeaderKind::Ref | HeaderKind::HashHead => 2,
+        HeaderKind::ExternalPort | HeaderKind::ExternalRef => 3,
+        HeaderKind::Export | HeaderKind::RefcBin | HeaderKind::SubBin => 3,
+        HeaderKind::ExternalPid => 4,
+    }
+}
+
 struct Checker<'a> {
     regions: Vec<Region>,
     mem: &'a ProcessMemory,
@@ -206,6 +219,11 @@ impl Checker<'_> {
             }
             return Ok(());
         };
+        // The checks below read fixed words of each kind; a header too short
+        // for its kind would send them past the object (and the space).
+        if h.arity < min_arity(h.kind) {
+            return Err(VerifyError::BadHeader { addr, word: w });
+        }
         let (a, b) = h.kind.traced_words(h.arity);
         for i in a..b {
             let place = || format!("{:?} {addr:#x} word {i}", h.kind);
@@ -484,6 +502,34 @@ mod tests {
             m.verify_heap(0, &[], &t),
             Err(VerifyError::BadHeader { .. })
         ));
+    }
+
+    #[test]
+    fn finds_headers_too_short_for_their_kind() {
+        let t = FrameTable::new();
+        for kind in [
+            HeaderKind::HeapBin,
+            HeaderKind::RefcBin,
+            HeaderKind::SubBin,
+            HeaderKind::Fun,
+            HeaderKind::FlatMap,
+        ] {
+            let mut m = ProcessMemory::new();
+            // A two-word tuple rewritten as an object of `kind` with no
+            // words, followed by a cons cell whose words the checks of
+            // `kind` would otherwise read as its payload.
+            let obj = m.tuple(&[Term::NIL, Term::NIL]).unwrap();
+            // SAFETY: the tuple belongs to this test's process; its two
+            // element words become a cons cell of two `[]`.
+            unsafe { *word_at(obj, 0) = Header::new(kind, 0).to_word() };
+            assert!(
+                matches!(
+                    m.verify_heap(0, &[], &t),
+                    Err(VerifyError::BadHeader { .. })
+                ),
+                "{kind:?}"
+            );
+        }
     }
 
     #[test]

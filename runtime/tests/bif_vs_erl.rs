@@ -62,7 +62,10 @@ fn gen_arg(r: &mut Rng, k: K) -> E {
             }
         }
         K::Atom => any_atom(r),
-        K::Bool => atom(*r.pick(&["true", "false", "true", "false", "maybe"])),
+        K::Bool => atom(
+            r.pick(&["true", "false", "true", "false", "maybe"])
+                .to_owned(),
+        ),
         K::Tuple => tuple((0..r.below(5)).map(|_| any(r, 1)).collect()),
         K::List => {
             let n = r.below(6);
@@ -164,7 +167,10 @@ fn gen_arg(r: &mut Rng, k: K) -> E {
             }
         }
         K::Base => int(*r.pick(&[2, 8, 10, 16, 36, 1, 37, 0, 3, 7, 20])),
-        K::Encoding => atom(*r.pick(&["latin1", "utf8", "unicode", "utf16", "x"])),
+        K::Encoding => atom(
+            r.pick(&["latin1", "utf8", "unicode", "utf16", "x"])
+                .to_owned(),
+        ),
         K::KeyList => {
             let n = r.below(6);
             let v = (0..n)
@@ -195,7 +201,7 @@ fn gen_arg(r: &mut Rng, k: K) -> E {
                     2 => atom("compact"),
                     3 => atom("short"),
                     4 => tuple(vec![
-                        atom(*r.pick(&["decimals", "scientific"])),
+                        atom(r.pick(&["decimals", "scientific"]).to_owned()),
                         int(*r.pick(&[-1, 249, 250, 253, 254, (1 << 32) + 2, 1 << 59])),
                     ]),
                     _ => any(r, 0),
@@ -365,6 +371,12 @@ fn bifs_match_erl() {
     let per_bif = 40;
     let mut cases: Vec<(usize, Vec<E>)> = Vec::new();
     for (i, e) in bif::table().iter().enumerate() {
+        // Control BIFs stop the evaluating VM (`halt`), write to its
+        // terminal (`display`) or only raise (`error`, `throw`, `exit`):
+        // their own unit tests and the differential programs check them.
+        if e.module == "erlang" && ["halt", "display", "error", "throw", "exit"].contains(&e.name) {
+            continue;
+        }
         let sig = signature(e.module, e.name, e.arity);
         assert_eq!(sig.len(), e.arity as usize, "signature of {e:?}");
         let n = if e.arity == 0 { 1 } else { per_bif };

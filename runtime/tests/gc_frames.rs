@@ -297,8 +297,9 @@ fn compiled_code_entry_point() {
     let t = p.tuple(&[small(5)]).unwrap();
     p.x_mut()[0] = t;
     p.x_mut()[1] = small(6);
-    // SAFETY: `p` is a live process owned by this thread.
-    let rc = unsafe { coral_runtime::gc::coral_gc(&mut p.ctx, 1000, 2) };
+    // SAFETY: `p` is a live process owned by this thread; the pointer
+    // comes from `context_ptr`, as `coral_gc` requires.
+    let rc = unsafe { coral_runtime::gc::coral_gc(p.context_ptr(), 1000, 2) };
     assert_eq!(rc, 0);
     assert!(p.free_words() >= 1000);
     assert_eq!(p.x()[0].tuple_elements(&*p).unwrap(), &[small(5)]);
@@ -306,5 +307,8 @@ fn compiled_code_entry_point() {
     p.push_frame(Continuation::new(0xdead_0000).unwrap(), &[])
         .unwrap();
     // SAFETY: as above.
-    assert_eq!(unsafe { coral_runtime::gc::coral_gc(&mut p.ctx, 0, 2) }, 1);
+    assert_eq!(
+        unsafe { coral_runtime::gc::coral_gc(p.context_ptr(), 0, 2) },
+        1
+    );
 }

@@ -266,8 +266,9 @@ macro_rules! binary_entries {
         /// `*exc`; see the module documentation.
         ///
         /// # Safety
-        /// `ctx` must be the context of a live process no one else borrows,
-        /// `a` and `b` terms of that process, and `exc` valid for a write.
+        /// `ctx` must be the context of a live process no one else borrows
+        /// (as `ProcessMemory::context_ptr` gives it), `a` and `b` terms of
+        /// that process, and `exc` valid for a write.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $name(
             ctx: *mut ProcessContext,
@@ -290,8 +291,9 @@ macro_rules! unary_entries {
         /// `*exc`; see the module documentation.
         ///
         /// # Safety
-        /// `ctx` must be the context of a live process no one else borrows,
-        /// `a` a term of that process, and `exc` valid for a write.
+        /// `ctx` must be the context of a live process no one else borrows
+        /// (as `ProcessMemory::context_ptr` gives it), `a` a term of that
+        /// process, and `exc` valid for a write.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $name(
             ctx: *mut ProcessContext,
@@ -559,23 +561,23 @@ mod tests {
             class: 99,
             reason: Term::NIL,
         };
-        let ctx = &mut p.ctx as *mut ProcessContext;
+        let ctx = p.context_ptr();
         // SAFETY: `ctx` is the live process above, the operands are
         // immediates, and `slot` is writable.
         let r = unsafe { coral_arith_add(ctx, small(SMALL_MAX), small(1), &mut slot) };
         assert_eq!(value(&p, r), IBig::from(1i64 << 59));
         assert_eq!(slot.class, 99, "no exception written on success");
-        let ctx = &mut p.ctx as *mut ProcessContext;
+        let ctx = p.context_ptr();
         // SAFETY: as above.
         let r = unsafe { coral_arith_div(ctx, small(1), small(0), &mut slot) };
         assert!(r.is_non_value());
         assert_eq!(slot.class, super::super::Class::Error as u64);
         assert_eq!(slot.reason, Term::atom(atom::BADARITH));
-        let ctx = &mut p.ctx as *mut ProcessContext;
+        let ctx = p.context_ptr();
         // SAFETY: as above.
         let r = unsafe { coral_arith_neg(ctx, small(SMALL_MIN), &mut slot) };
         assert_eq!(value(&p, r), IBig::from(1i64 << 59));
-        let ctx = &mut p.ctx as *mut ProcessContext;
+        let ctx = p.context_ptr();
         // SAFETY: as above.
         let r = unsafe { coral_arith_bnot(ctx, Term::NIL, &mut slot) };
         assert!(r.is_non_value());

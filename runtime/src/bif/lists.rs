@@ -11,7 +11,9 @@
 use super::compare::{equal, exact_equal};
 use super::{BifResult, Exception, list_elements, usize_arg};
 use crate::heap::ProcessMemory;
+use crate::order::compare_exact;
 use crate::term::Term;
+use std::cmp::Ordering;
 
 pub fn length(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     let mut n: i64 = 0;
@@ -53,14 +55,23 @@ pub fn subtract(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
         return Ok(a[0]);
     }
     // Walking `A` in order and dropping an element while an equal one is
-    // left in `B` removes exactly the first occurrences.
+    // left in `B` removes exactly the first occurrences. `B` is kept as a
+    // sorted multiset (exact order: equal in it means `=:=`), so long lists
+    // cost `O((|A| + |B|) log |B|)` instead of `|A| * |B|` comparisons.
+    let heap: &ProcessMemory = p;
+    right.sort_unstable_by(|&x, &y| compare_exact(x, y, heap));
+    let mut left_in_b: Vec<(Term, usize)> = Vec::new();
+    for y in right {
+        match left_in_b.last_mut() {
+            Some((z, n)) if compare_exact(*z, y, heap) == Ordering::Equal => *n += 1,
+            _ => left_in_b.push((y, 1)),
+        }
+    }
     let mut kept = Vec::with_capacity(left.len());
     for x in left {
-        match right.iter().position(|&y| exact_equal(p, x, y)) {
-            Some(i) => {
-                right.swap_remove(i);
-            }
-            None => kept.push(x),
+        match left_in_b.binary_search_by(|&(y, _)| compare_exact(y, x, heap)) {
+            Ok(i) if left_in_b[i].1 > 0 => left_in_b[i].1 -= 1,
+            _ => kept.push(x),
         }
     }
     Ok(p.list(&kept, Term::NIL))

@@ -33,6 +33,7 @@ mod arith;
 mod atoms;
 mod binaries;
 mod compare;
+mod control;
 mod lists;
 mod logic;
 mod maps;
@@ -317,6 +318,16 @@ bif_table! {
     "erlang":"round"/1 => arith::round,
     "erlang":"floor"/1 => arith::floor,
     "erlang":"ceil"/1 => arith::ceil,
+    // Control (appended likewise).
+    "erlang":"display"/1 => control::display,
+    "erlang":"error"/1 => control::error_1,
+    "erlang":"error"/2 => control::error_2,
+    "erlang":"error"/3 => control::error_3,
+    "erlang":"throw"/1 => control::throw_1,
+    "erlang":"exit"/1 => control::exit_1,
+    "erlang":"halt"/0 => control::halt_0,
+    "erlang":"halt"/1 => control::halt_1,
+    "erlang":"halt"/2 => control::halt_2,
 }
 
 /// Every BIF entry, in index order.
@@ -378,9 +389,10 @@ pub struct ExceptionSlot {
 /// a BIF, which must not unwind into compiled frames.
 ///
 /// # Safety
-/// `ctx` must be the context of a live process no one else borrows, `args`
-/// must point at `nargs` valid terms of that process (or be null when
-/// `nargs` is 0), and `exc` must be valid for a write.
+/// `ctx` must be the context of a live process no one else borrows (as
+/// `ProcessMemory::context_ptr` gives it), `args` must point at `nargs`
+/// valid terms of that process (or be null when `nargs` is 0), and `exc`
+/// must be valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn coral_call_bif(
     ctx: *mut ProcessContext,
@@ -513,7 +525,7 @@ mod tests {
             class: 99,
             reason: Term::NIL,
         };
-        let ctx = &mut p.ctx as *mut ProcessContext;
+        let ctx = p.context_ptr();
         let arg = [Term::NIL];
         // SAFETY: `ctx` is the live process above; one valid argument.
         let r = unsafe { coral_call_bif(ctx, i, arg.as_ptr(), 1, &mut slot) };
@@ -521,7 +533,7 @@ mod tests {
         assert_eq!(slot.class, Class::Error as u64);
         assert_eq!(slot.reason, Term::atom(atom::BADARG));
         let l = p.cons(Term::small(7).unwrap(), Term::NIL);
-        let ctx = &mut p.ctx as *mut ProcessContext;
+        let ctx = p.context_ptr();
         // SAFETY: as above.
         let r = unsafe { coral_call_bif(ctx, i, [l].as_ptr(), 1, &mut slot) };
         assert_eq!(r, Term::small(7).unwrap());

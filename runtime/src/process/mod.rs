@@ -446,7 +446,9 @@ impl Process {
 
     /// The context pointer compiled code gets.
     pub fn context(&mut self) -> *mut ProcessContext {
-        &mut self.mem.ctx
+        // Derived from the whole memory, not its `ctx` field, so code given
+        // it may reach the rest of the memory (`ProcessMemory::from_context`).
+        self.mem.context_ptr()
     }
 
     /// `self()`.

@@ -296,7 +296,7 @@ pub const ATOMS: &[&str] = &[
 ];
 
 pub fn any_atom(r: &mut Rng) -> E {
-    atom(*r.pick(ATOMS))
+    atom(r.pick(ATOMS).to_owned())
 }
 
 pub fn any_int(r: &mut Rng) -> E {
