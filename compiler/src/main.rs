@@ -289,7 +289,7 @@ fn build(files: &[PathBuf], output: &std::path::Path, entry: Option<&str>) -> Re
 }
 
 fn run(files: &[PathBuf], entry: Option<&str>, args: &[String]) -> Result<Ran, Reported> {
-    use coral_codegen::jit::{Outcome, Program, RunOptions};
+    use coral_codegen::jit::{Program, RunOptions};
     let modules = load_modules(files)?;
     let entry = entry_of(&modules, entry)?;
     if entry.arity == 0 && !args.is_empty() {
@@ -301,24 +301,8 @@ fn run(files: &[PathBuf], entry: Option<&str>, args: &[String]) -> Result<Ran, R
     let program = Program::load(&modules).map_err(|e| fail(format_args!("cannot compile: {e}")))?;
     let args: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
     let args = (entry.arity == 1).then_some(&args[..]);
-    let outcome = program
+    let halt = program
         .run_with_args(&entry.module, &entry.function, args, &RunOptions::default())
         .map_err(|e| fail(format_args!("cannot run: {e}")))?;
-    use std::io::Write;
-    let _ = std::io::stdout().lock().flush();
-    match outcome {
-        Outcome::Returned(_) => Ok(Ran::Status(0)),
-        Outcome::Uncaught {
-            class,
-            reason,
-            stacktrace,
-        } => {
-            eprintln!(
-                "{}:{}/{} terminated with an uncaught exception\n  {class}:{reason}\n  stacktrace: {stacktrace}",
-                entry.module, entry.function, entry.arity
-            );
-            Ok(Ran::Status(1))
-        }
-        Outcome::Internal(e) => Err(fail(format_args!("internal error: {e}"))),
-    }
+    halt.terminate()
 }

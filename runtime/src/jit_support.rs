@@ -31,7 +31,7 @@ use crate::bif::{self, Class, Exception, ExceptionSlot};
 use crate::frame::{LocationId, global_frames, walk_frames};
 use crate::heap::{ProcessContext, ProcessMemory};
 use crate::number::Number;
-use crate::term::{Continuation, Term};
+use crate::term::Term;
 use std::collections::HashMap;
 use std::sync::RwLock;
 
@@ -462,22 +462,12 @@ pub unsafe extern "C" fn coral_jit_bad_fun_call(
             && a == nargs
         {
             let arglist = m.list(&args, Term::NIL);
-            let first = m.tuple(&[Term::atom(md), Term::atom(f), arglist, Term::NIL]);
-            let (_, callers) = find_handler(m);
-            let mut entries: Vec<Term> = first.into_iter().collect();
-            for l in callers {
-                if entries.len() >= BACKTRACE_DEPTH {
-                    break;
-                }
-                if let Some(e) = trace_entry(m, l, None) {
-                    entries.push(e);
-                }
-            }
-            let list = m.list(&entries, Term::NIL);
-            let raw = m
-                .tuple(&[Term::atom(atom::ERROR), list])
-                .unwrap_or(Term::NIL);
-            return deliver(m, Class::Error, Term::atom(atom::UNDEF), raw);
+            return raise_at(
+                m,
+                Exception::error_atom(atom::UNDEF),
+                u32::MAX,
+                Some((md, f, arglist)),
+            );
         }
         let is_fun = fun.fun_view(m).is_some() || fun.export_view(m).is_some();
         let reason = if is_fun {
@@ -491,6 +481,37 @@ pub unsafe extern "C" fn coral_jit_bad_fun_call(
         let raw = fresh_trace(m, Class::Error, loc, None);
         deliver(m, Class::Error, reason, raw)
     })
+}
+
+/// Raises `e` from the runtime at location `loc` (`u32::MAX`: none): the
+/// handler to enter, or 0. With `call`, the trace starts with the entry
+/// `{M, F, Args, []}` of a call that could not be made (`undef`).
+pub fn raise_at(
+    m: &mut ProcessMemory,
+    e: Exception,
+    loc: u32,
+    call: Option<(Atom, Atom, Term)>,
+) -> usize {
+    let raw = match call {
+        Some((md, f, args)) => {
+            let first = m.tuple(&[Term::atom(md), Term::atom(f), args, Term::NIL]);
+            let (_, callers) = find_handler(m);
+            let mut entries: Vec<Term> = first.into_iter().collect();
+            for l in callers {
+                if entries.len() >= BACKTRACE_DEPTH {
+                    break;
+                }
+                if let Some(e) = trace_entry(m, l, None) {
+                    entries.push(e);
+                }
+            }
+            let list = m.list(&entries, Term::NIL);
+            m.tuple(&[Term::atom(e.class.atom()), list])
+                .unwrap_or(Term::NIL)
+        }
+        None => fresh_trace(m, e.class, loc, None),
+    };
+    deliver(m, e.class, e.reason, raw)
 }
 
 fn write_exception(exc: *mut ExceptionSlot, e: Exception) -> Term {
@@ -1077,7 +1098,9 @@ pub struct NativeImage {
     pub entry_module: String,
     pub entry_function: String,
     pub entry_arity: u32,
-    pub entry_resume: u32,
+    /// Code-table indices of the apply and spawn continuations.
+    pub apply: u32,
+    pub spawn: u32,
 }
 
 /// Appends `NativeImage` fields as little-endian words and strings.
@@ -1205,7 +1228,8 @@ impl NativeImage {
         w.str(&self.entry_module);
         w.str(&self.entry_function);
         w.u32(self.entry_arity);
-        w.u32(self.entry_resume);
+        w.u32(self.apply);
+        w.u32(self.spawn);
         w.0
     }
 
@@ -1275,7 +1299,8 @@ impl NativeImage {
         img.entry_module = r.str()?;
         img.entry_function = r.str()?;
         img.entry_arity = r.u32()?;
-        img.entry_resume = r.u32()?;
+        img.apply = r.u32()?;
+        img.spawn = r.u32()?;
         r.0.is_empty().then_some(img)
     }
 }
@@ -1380,46 +1405,56 @@ fn install(
     Ok(Installed { image, code })
 }
 
-/// How a process run to its end finished.
-pub enum RunEnd {
-    /// It returned this term.
-    Returned(Term),
-    /// An uncaught exception: class, reason and raw stack trace.
-    Uncaught(Term, Term, Term),
-    /// Compiled code returned a status it should not have.
-    Internal(u64),
-}
-
-/// Gives the process `p`, whose stack holds frames of loaded code, time
-/// slices through the trampoline `enter` until it ends. On `YIELD` every
-/// live value is in a frame, so heap fragments the BIFs made can be
-/// collected.
-///
-/// # Safety
-/// `enter` must be a trampoline compiled for `p`'s code, and every
-/// continuation on `p`'s stack code of a loaded program.
-pub unsafe fn run_to_end(
-    p: &mut ProcessMemory,
-    enter: unsafe extern "C" fn(*mut ProcessContext) -> u64,
-) -> Result<RunEnd, String> {
-    loop {
-        p.ctx.reds = crate::process::CONTEXT_REDS;
-        // SAFETY: per the contract; the process is ours alone.
-        let st = unsafe { enter(p.context_ptr()) } & 0xFF;
-        match st {
-            crate::process::status::YIELD => {
-                if p.fragment_words() > p.heap_size() {
-                    p.garbage_collect(0, 0, &mut [])
-                        .map_err(|e| format!("collection failed: {e}"))?;
-                }
-            }
-            crate::process::status::EXIT => return Ok(RunEnd::Returned(p.x()[0])),
-            crate::process::status::ERROR => {
-                let x = p.x();
-                return Ok(RunEnd::Uncaught(x[0], x[1], x[2]));
-            }
-            other => return Ok(RunEnd::Internal(other)),
+/// Runs a loaded program on a new runtime: the main process calls
+/// `module:function()` (`args` is `None`) or `module:function(Args)` with
+/// the arguments as strings, through `coral_boot:start/3` when the program
+/// has it (the standard library's boot: the I/O server, then the call).
+/// Returns when the runtime halts: the main process ended (status 0 for a
+/// return, 1 for a crash, reported on stderr) or `halt` was called.
+pub fn run_program(
+    code: crate::process::code::CompiledCode,
+    module: &str,
+    function: &str,
+    args: Option<&[Vec<u8>]>,
+    config: crate::sched::Config,
+    verify_heap: bool,
+) -> Result<crate::sched::HaltRequest, String> {
+    use crate::process::code;
+    code::install(code);
+    let m = intern(module)?;
+    let f = intern(function)?;
+    let boot = match (Atom::existing("coral_boot"), Atom::existing("start")) {
+        (Some(b), Some(s)) if lookup_export(b, s, 3).is_some() => Some((b, s)),
+        _ => None,
+    };
+    let opts = crate::process::SpawnOpts {
+        initial_call: Some((m, f, u32::from(args.is_some()))),
+        ..Default::default()
+    };
+    let rt = crate::sched::Runtime::new(config);
+    let mut failed = None;
+    let req = rt.run_main_request(code::compiled_entry, &opts, |p| {
+        let mem = &mut p.mem;
+        if verify_heap {
+            mem.set_verify(true);
         }
+        let first: Vec<Term> = match args {
+            Some(a) => vec![string_list(mem, a)],
+            None => Vec::new(),
+        };
+        let arglist = mem.list(&first, Term::NIL);
+        let r = match boot {
+            Some((b, s)) => {
+                let l = mem.list(&[Term::atom(m), Term::atom(f), arglist], Term::NIL);
+                code::push_initial_call(mem, &code, Term::atom(b), Term::atom(s), l)
+            }
+            None => code::push_initial_call(mem, &code, Term::atom(m), Term::atom(f), arglist),
+        };
+        failed = r.err();
+    });
+    match failed {
+        Some(e) => Err(e.to_string()),
+        None => Ok(req),
     }
 }
 
@@ -1462,45 +1497,23 @@ fn run_native(program: &[u64; PROGRAM_WORDS], args: &[Vec<u8>]) -> Result<i32, S
             .copied()
             .ok_or_else(|| format!("code index {i} out of range"))
     };
-    let cont = |a: usize| Continuation::new(a).ok_or("code address too high");
-    // SAFETY: the trampoline was compiled with the platform's C convention
-    // and this signature (`abi::trampoline_sig`).
-    let enter: unsafe extern "C" fn(*mut ProcessContext) -> u64 =
-        unsafe { std::mem::transmute(addr(img.trampoline)?) };
-    let mut p = ProcessMemory::new();
-    p.ensure_x(img.max_x as usize + 1);
-    let first = if img.entry_arity == 1 {
-        vec![string_list(&mut p, args)]
-    } else {
-        Vec::new()
+    let compiled = crate::process::code::CompiledCode {
+        trampoline: addr(img.trampoline)?,
+        done: addr(img.done)?,
+        spawn: addr(img.spawn)?,
+        apply: addr(img.apply)?,
+        max_x: img.max_x as usize,
     };
-    p.push_frame(cont(addr(img.done)?)?, &[])
-        .map_err(|_| "no room for the first frame")?;
-    p.push_frame(cont(addr(img.entry_resume)?)?, &first)
-        .map_err(|_| "no room for the first frame")?;
-    // SAFETY: the stack holds the bottom continuation and the entry's resume
-    // stub, both of the installed program, whose trampoline this is.
-    let end = unsafe { run_to_end(&mut p, enter)? };
-    let _ = std::io::Write::flush(&mut std::io::stdout().lock());
-    match end {
-        RunEnd::Returned(_) => Ok(0),
-        RunEnd::Uncaught(class, reason, raw) => {
-            let show =
-                |t: Term| String::from_utf8_lossy(&crate::display::display(t, &*p)).into_owned();
-            let trace = raw_trace_frames(&p, raw);
-            eprintln!(
-                "{}:{}/{} terminated with an uncaught exception\n  {}:{}\n  stacktrace: {}",
-                img.entry_module,
-                img.entry_function,
-                img.entry_arity,
-                show(class),
-                show(reason),
-                show(trace)
-            );
-            Ok(1)
-        }
-        RunEnd::Internal(s) => Err(format!("compiled code returned status {s:#x}")),
-    }
+    let args = (img.entry_arity == 1).then_some(args);
+    let req = run_program(
+        compiled,
+        &img.entry_module,
+        &img.entry_function,
+        args,
+        crate::sched::Config::default(),
+        false,
+    )?;
+    req.terminate()
 }
 
 /// The `main` of a native executable: its generated C `main` passes the
@@ -1598,7 +1611,8 @@ mod image_tests {
             entry_module: "m".to_string(),
             entry_function: "main".to_string(),
             entry_arity: 1,
-            entry_resume: 2,
+            apply: 2,
+            spawn: 0,
         }
     }
 

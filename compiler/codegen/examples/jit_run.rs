@@ -1,12 +1,12 @@
 //! Runs `main/0` of the first of some Core Erlang files under the JIT, in
 //! one process, printing what the program prints.
 //!
-//! Usage: `jit_run [--verify-heap] [--gc-stats] [--time] [--clif] MAIN.core [OTHER.core ...]`.
+//! Usage: `jit_run [--verify-heap] [--schedulers N] [--time] [--clif] MAIN.core [OTHER.core ...]`.
 //! Exit status: 0 when `main/0` returns, 1 on an uncaught exception (the
 //! report goes to stderr, as `erl` exits 1 on a crash), 2 when the input is
 //! rejected or the runtime reports a broken invariant.
 
-use coral_codegen::jit::{Outcome, Program, RunOptions};
+use coral_codegen::jit::{Program, RunOptions};
 use std::process::ExitCode;
 
 fn load(path: &str) -> Result<coral_ir::Module, String> {
@@ -24,11 +24,18 @@ fn main() -> ExitCode {
     let mut clif = false;
     let mut time = false;
     let mut files = Vec::new();
-    for a in std::env::args().skip(1) {
+    let mut argv = std::env::args().skip(1);
+    while let Some(a) = argv.next() {
         match a.as_str() {
             "--verify-heap" => opts.verify_heap = true,
             "--clif" => clif = true,
-            "--gc-stats" => opts.gc_stats = true,
+            "--schedulers" => match argv.next().and_then(|n| n.parse().ok()) {
+                Some(n) => opts.schedulers = Some(n),
+                None => {
+                    eprintln!("jit_run: --schedulers takes a number");
+                    return ExitCode::from(2);
+                }
+            },
             "--time" => time = true,
             _ => files.push(a),
         }
@@ -80,19 +87,13 @@ fn main() -> ExitCode {
         );
     }
     match outcome {
-        Ok(Outcome::Returned(_)) => ExitCode::SUCCESS,
-        Ok(Outcome::Uncaught {
-            class,
-            reason,
-            stacktrace,
-        }) => {
-            eprintln!(
-                "uncaught exception in {main_module}:main/0: {class}:{reason}\n  stacktrace: {stacktrace}"
-            );
-            ExitCode::from(1)
+        Ok(req) => {
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+            req.terminate()
         }
-        Ok(Outcome::Internal(e)) | Err(coral_codegen::CodegenError { message: e }) => {
-            eprintln!("jit_run: internal error: {e}");
+        Err(e) => {
+            eprintln!("jit_run: {e}");
             ExitCode::from(2)
         }
     }

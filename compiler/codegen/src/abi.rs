@@ -72,9 +72,11 @@ pub struct RuntimeFn {
 const W: types::Type = types::I64;
 const I32: types::Type = types::I32;
 
-/// `coral_gc(ctx, need, live_x) -> u32`.
+/// `coral_process_gc(ctx, need, live_x) -> u32`: 0 when done; 4 when the
+/// collection killed the process (past its `max_heap_size`); else a broken
+/// invariant.
 pub const GC: RuntimeFn = RuntimeFn {
-    name: "coral_gc",
+    name: "coral_process_gc",
     params: &[W, W, I32],
     ret: Some(I32),
 };
@@ -177,7 +179,60 @@ pub const BIT_SIZE: RuntimeFn = RuntimeFn {
     ret: Some(W),
 };
 
+/// `coral_jit_apply(ctx, a, b, args, loc, out) -> kind`: `apply/2,3`
+/// (see `coral_runtime::process::code`).
+pub const APPLY: RuntimeFn = RuntimeFn {
+    name: "coral_jit_apply",
+    params: &[W, W, W, W, I32, W],
+    ret: Some(W),
+};
+/// `coral_recv_peek(ctx) -> Term`: the message at the save pointer or
+/// `NON_VALUE`.
+pub const RECV_PEEK: RuntimeFn = RuntimeFn {
+    name: "coral_recv_peek",
+    params: &[W],
+    ret: Some(W),
+};
+/// `coral_recv_next(ctx)`.
+pub const RECV_NEXT: RuntimeFn = RuntimeFn {
+    name: "coral_recv_next",
+    params: &[W],
+    ret: None,
+};
+/// `coral_remove_message(ctx) -> Term`.
+pub const REMOVE_MESSAGE: RuntimeFn = RuntimeFn {
+    name: "coral_remove_message",
+    params: &[W],
+    ret: Some(W),
+};
+/// `coral_recv_timeout(ctx)`.
+pub const RECV_TIMEOUT: RuntimeFn = RuntimeFn {
+    name: "coral_recv_timeout",
+    params: &[W],
+    ret: None,
+};
+/// `coral_jit_recv_wait(ctx, timeout, loc, out) -> kind`: 0 look again,
+/// 1 timed out, 2 suspend, 3 raised (`*out` = handler).
+pub const RECV_WAIT: RuntimeFn = RuntimeFn {
+    name: "coral_jit_recv_wait",
+    params: &[W, W, I32, W],
+    ret: Some(W),
+};
+/// `coral_jit_recv_resumed(ctx) -> 'true' | 'false'`.
+pub const RECV_RESUMED: RuntimeFn = RuntimeFn {
+    name: "coral_jit_recv_resumed",
+    params: &[W],
+    ret: Some(W),
+};
+
 pub const RUNTIME_FNS: &[&RuntimeFn] = &[
+    &APPLY,
+    &RECV_PEEK,
+    &RECV_NEXT,
+    &REMOVE_MESSAGE,
+    &RECV_TIMEOUT,
+    &RECV_WAIT,
+    &RECV_RESUMED,
     &GC,
     &CALL_BIF,
     &RAISE,

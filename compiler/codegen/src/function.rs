@@ -394,8 +394,12 @@ pub fn compile_program<M: Module>(
     let native = module.isa().default_call_conv();
     let trampoline =
         module.declare_function("coral$enter", Linkage::Export, &abi::trampoline_sig(native))?;
+    let apply = module.declare_function("coral$apply", Linkage::Local, &abi::cont_sig())?;
+    let spawn = module.declare_function("coral$spawn", Linkage::Local, &abi::cont_sig())?;
     out.done = Some(done);
     out.trampoline = Some(trampoline);
+    out.apply = Some(apply);
+    out.spawn = Some(spawn);
     out.max_x = 3;
 
     let mut fctx = FunctionBuilderContext::new();
@@ -412,6 +416,25 @@ pub fn compile_program<M: Module>(
         catches: vec![],
         location: u32::MAX,
     });
+    define_apply(module, &mut ctx, &mut fctx, apply, want_clif, &mut out)?;
+    define_spawn(
+        module, &mut ctx, &mut fctx, spawn, &runtime, want_clif, &mut out,
+    )?;
+    // `[Code, N, Args]`: only the list is a term.
+    out.frames.push(FrameSpec {
+        func: apply,
+        size: 3,
+        live: vec![2],
+        catches: vec![],
+        location: u32::MAX,
+    });
+    out.frames.push(FrameSpec {
+        func: spawn,
+        size: 3,
+        live: vec![0, 1, 2],
+        catches: vec![],
+        location: u32::MAX,
+    });
 
     for (mi, m) in modules.iter().enumerate() {
         for (fi, f) in m.functions.iter().enumerate() {
@@ -422,7 +445,6 @@ pub fn compile_program<M: Module>(
                 let mut e = Emitter {
                     module: &mut *module,
                     target: &mut *target,
-                    modules,
                     mi,
                     m,
                     f,
@@ -530,8 +552,21 @@ fn finish<M: Module>(
     out: &mut Compiled,
 ) -> Result<(), CodegenError> {
     if want_clif {
-        out.clif
-            .push((name.to_string(), ctx.func.display().to_string()));
+        // Name the functions the code refers to (CLIF shows only their
+        // numbers), one comment line each, before the function.
+        let mut text = String::new();
+        for (fref, data) in ctx.func.dfg.ext_funcs.iter() {
+            if let cl::ExternalName::User(r) = &data.name {
+                let un = &ctx.func.params.user_named_funcs()[*r];
+                let callee = FuncId::from_u32(un.index);
+                let n = &module.declarations().get_function_decl(callee).name;
+                if let Some(n) = n {
+                    text.push_str(&format!("; {fref} = {n}\n"));
+                }
+            }
+        }
+        text.push_str(&ctx.func.display().to_string());
+        out.clif.push((name.to_string(), text));
     }
     module
         .define_function(id, ctx)
@@ -595,6 +630,136 @@ fn define_trampoline<M: Module>(
     b.seal_all_blocks();
     b.finalize(module.isa().frontend_config());
     finish(module, ctx, id, "coral$enter", want_clif, out)
+}
+
+/// The apply continuation: pops the frame `[Code, N, Args]` that
+/// `coral_jit_apply` pushed and tail-calls `Code` with the `N` elements of
+/// `Args`, one dispatch case per count.
+fn define_apply<M: Module>(
+    module: &mut M,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    id: FuncId,
+    want_clif: bool,
+    out: &mut Compiled,
+) -> Result<(), CodegenError> {
+    use coral_runtime::process::code::MAX_APPLY_ARITY;
+    ctx.func.signature = abi::cont_sig();
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let blk = b.create_block();
+    b.append_block_params_for_function_params(blk);
+    b.switch_to_block(blk);
+    let c = b.block_params(blk)[0];
+    let t = MemFlagsData::trusted();
+    let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
+    let cw = b.ins().load(WORD, t, stop, 0);
+    let code = b.ins().ushr_imm_u(cw, 2);
+    let nw = b.ins().load(WORD, t, stop, 8);
+    let n = b.ins().ushr_imm_u(nw, 2);
+    let list = b.ins().load(WORD, t, stop, 16);
+    let s2 = b.ins().iadd_imm_s(stop, 24);
+    b.ins().store(t, s2, c, abi::CTX_STOP);
+    let bad = b.create_block();
+    let cases: Vec<cl::Block> = (0..=MAX_APPLY_ARITY).map(|_| b.create_block()).collect();
+    let n32 = b.ins().ireduce(cl::types::I32, n);
+    let too_many = b.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, n, MAX_APPLY_ARITY as i64);
+    let dispatch = b.create_block();
+    b.ins().brif(too_many, bad, &[], dispatch, &[]);
+    b.switch_to_block(dispatch);
+    let targets: Vec<cl::BlockCall> = cases
+        .iter()
+        .map(|&blk| b.func.dfg.block_call(blk, &[]))
+        .collect();
+    let default = b.func.dfg.block_call(bad, &[]);
+    let jt = b
+        .func
+        .create_jump_table(cl::JumpTableData::new(default, &targets));
+    b.ins().br_table(n32, jt);
+    for (k, &case) in cases.iter().enumerate() {
+        b.switch_to_block(case);
+        let sig = b.import_signature(abi::erlang_sig(k));
+        let mut args = vec![c];
+        let mut l = list;
+        for _ in 0..k {
+            args.push(b.ins().load(WORD, t, l, -(TAG_LIST as i32)));
+            l = b.ins().load(WORD, t, l, 8 - TAG_LIST as i32);
+        }
+        b.ins().return_call_indirect(sig, code, &args);
+    }
+    b.switch_to_block(bad);
+    let st = b.ins().iconst(WORD, abi::STATUS_INTERNAL as i64);
+    b.ins().return_(&[st]);
+    b.seal_all_blocks();
+    b.finalize(module.isa().frontend_config());
+    finish(module, ctx, id, "coral$apply", want_clif, out)
+}
+
+/// The spawn continuation: pops `[A, B, Args]` and makes the call
+/// `apply(A, B, Args)` (`B == []`: `apply(A, Args)`), in tail position.
+fn define_spawn<M: Module>(
+    module: &mut M,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    id: FuncId,
+    runtime: &HashMap<&'static str, FuncId>,
+    want_clif: bool,
+    out: &mut Compiled,
+) -> Result<(), CodegenError> {
+    ctx.func.signature = abi::cont_sig();
+    let apply_id = *runtime
+        .get(abi::APPLY.name)
+        .ok_or_else(|| CodegenError::new("runtime function coral_jit_apply missing"))?;
+    let apply = module.declare_func_in_func(apply_id, &mut ctx.func);
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let blk = b.create_block();
+    b.append_block_params_for_function_params(blk);
+    b.switch_to_block(blk);
+    let c = b.block_params(blk)[0];
+    let t = MemFlagsData::trusted();
+    let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
+    let x = b.ins().load(WORD, t, stop, 0);
+    let y = b.ins().load(WORD, t, stop, 8);
+    let l = b.ins().load(WORD, t, stop, 16);
+    let s2 = b.ins().iadd_imm_s(stop, 24);
+    b.ins().store(t, s2, c, abi::CTX_STOP);
+    let out_slot = b.create_sized_stack_slot(StackSlotData::new(
+        StackSlotKind::ExplicitSlot,
+        8,
+        3,
+    ));
+    let op = b.ins().stack_addr(WORD, out_slot, 0);
+    let loc = b.ins().iconst(cl::types::I32, u32::MAX as i64);
+    let call = b.ins().call(apply, &[c, x, y, l, loc, op]);
+    let k = b.inst_results(call)[0];
+    let w = b.ins().stack_load(WORD, WORD, out_slot, 0);
+    let sig = b.import_signature(abi::cont_sig());
+    let raised = b.create_block();
+    let ok = b.create_block();
+    let is_raise = b.ins().icmp_imm_s(IntCC::Equal, k, 2);
+    b.ins().brif(is_raise, raised, &[], ok, &[]);
+    // The result (or, after a pushed apply frame, nothing) goes to the
+    // continuation on top of the stack.
+    b.switch_to_block(ok);
+    let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
+    let cw = b.ins().load(WORD, t, stop, 0);
+    let s3 = b.ins().iadd_imm_s(stop, 8);
+    b.ins().store(t, s3, c, abi::CTX_STOP);
+    let addr = b.ins().ushr_imm_u(cw, 2);
+    b.ins().return_call_indirect(sig, addr, &[c, w]);
+    // A raise: enter the handler, or end the process.
+    b.switch_to_block(raised);
+    let none = b.create_block();
+    let some = b.create_block();
+    b.ins().brif(w, some, &[], none, &[]);
+    b.switch_to_block(none);
+    let st = b.ins().iconst(WORD, abi::status::ERROR as i64);
+    b.ins().return_(&[st]);
+    b.switch_to_block(some);
+    let nv = b.ins().iconst(WORD, NON_VALUE);
+    b.ins().return_call_indirect(sig, w, &[c, nv]);
+    b.seal_all_blocks();
+    b.finalize(module.isa().frontend_config());
+    finish(module, ctx, id, "coral$spawn", want_clif, out)
 }
 
 /// A continuation that pops `n` values from its frame and calls `callee`
@@ -680,7 +845,6 @@ fn define_closure_stub<M: Module>(
 struct Emitter<'a, M: Module> {
     module: &'a mut M,
     target: &'a mut dyn Target,
-    modules: &'a [ir::Module],
     mi: usize,
     m: &'a ir::Module,
     f: &'a ir::Function,
@@ -795,6 +959,51 @@ impl<M: Module> Emitter<'_, M> {
         Ok(fb.b.inst_results(call)[0])
     }
 
+    fn call_rt_void(
+        &mut self,
+        fb: &mut Fb,
+        f: &abi::RuntimeFn,
+        args: &[cl::Value],
+    ) -> Result<(), CodegenError> {
+        let r = self.rt(fb, f)?;
+        fb.b.ins().call(r, args);
+        Ok(())
+    }
+
+    /// `apply(A, B, Args)` (`b` is `NON_VALUE` for `apply(Fun, Args)`)
+    /// through the runtime, in tail position: the result goes to the
+    /// continuation on top of the stack; compiled targets are entered
+    /// through the apply frame the runtime pushes.
+    fn emit_apply(
+        &mut self,
+        fb: &mut Fb,
+        a: cl::Value,
+        b: cl::Value,
+        args: cl::Value,
+        loc: u32,
+    ) -> Result<(), CodegenError> {
+        let out = fb.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            8,
+            3,
+        ));
+        let op = fb.b.ins().stack_addr(WORD, out, 0);
+        let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
+        let c = fb.ctx;
+        let k = self.call_rt(fb, &abi::APPLY, &[c, a, b, args, lv, op])?;
+        let w = fb.b.ins().stack_load(WORD, WORD, out, 0);
+        let raised = fb.b.create_block();
+        let ok = fb.b.create_block();
+        fb.b.set_cold_block(raised);
+        let is_raise = fb.b.ins().icmp_imm_s(IntCC::Equal, k, 2);
+        fb.b.ins().brif(is_raise, raised, &[], ok, &[]);
+        fb.b.switch_to_block(raised);
+        self.enter_handler(fb, w);
+        fb.b.switch_to_block(ok);
+        self.emit_return(fb, w);
+        Ok(())
+    }
+
     fn sig(&self, fb: &mut Fb, n: usize) -> SigRef {
         if let Some(&s) = fb.sigs.get(&n) {
             return s;
@@ -857,7 +1066,28 @@ impl<M: Module> Emitter<'_, M> {
                 let s2 = fb.b.ins().iadd_imm_s(stop, (8 * live.len()) as i64);
                 fb.b.ins()
                     .store(MemFlagsData::trusted(), s2, fb.ctx, abi::CTX_STOP);
-                fb.b.ins().jump(first, &bargs(&[params[1]]));
+                let waits = self.f.blocks.iter().any(|b| {
+                    matches!(&b.term, Terminator::RecvWaitTimeout { cont, .. } if *cont == r.entry)
+                });
+                if waits {
+                    // Entered by the scheduler (with `NON_VALUE`) after the
+                    // process waited: ask whether the timeout fired.
+                    let resumed = fb.b.ins().icmp_imm_s(IntCC::Equal, params[1], NON_VALUE);
+                    let ask = fb.b.create_block();
+                    fb.b.set_cold_block(ask);
+                    let go = fb.b.create_block();
+                    fb.b.append_block_param(go, WORD);
+                    fb.b.ins().brif(resumed, ask, &[], go, &[params[1].into()]);
+                    fb.b.switch_to_block(ask);
+                    let c = fb.ctx;
+                    let v = self.call_rt(fb, &abi::RECV_RESUMED, &[c])?;
+                    fb.b.ins().jump(go, &[v.into()]);
+                    fb.b.switch_to_block(go);
+                    let v = fb.b.block_params(go)[0];
+                    fb.b.ins().jump(first, &bargs(&[v]));
+                } else {
+                    fb.b.ins().jump(first, &bargs(&[params[1]]));
+                }
             }
             Kind::Handler => {
                 let live = self.p.try_live.get(&r.entry).cloned().unwrap_or_default();
@@ -1674,11 +1904,35 @@ impl<M: Module> Emitter<'_, M> {
                 let r = self.call_rt(fb, &abi::BUILD_STACKTRACE, &[c, x])?;
                 self.set(fb, res.ok_or_else(no_result)?, r);
             }
-            Op::RecvPeekMessage | Op::RecvNext | Op::RemoveMessage | Op::Timeout => {
-                return Err(CodegenError::new(format!(
-                    "{}: receive is not supported yet",
-                    fn_label(self.m, self.f)
-                )));
+            Op::RecvPeekMessage => {
+                let c = fb.ctx;
+                let m = self.call_rt(fb, &abi::RECV_PEEK, &[c])?;
+                let none = fb.b.ins().icmp_imm_s(IntCC::Equal, m, NON_VALUE);
+                let t = self.target.atom("true")? as i64;
+                let f = self.target.atom("false")? as i64;
+                let tv = fb.b.ins().iconst(WORD, t);
+                let fv = fb.b.ins().iconst(WORD, f);
+                let got = fb.b.ins().select(none, fv, tv);
+                let nil = fb.b.ins().iconst(WORD, NIL);
+                let msg = fb.b.ins().select(none, nil, m);
+                let (r0, r1) = match inst.results.as_slice() {
+                    [a, b] => (*a, *b),
+                    _ => return Err(no_result()),
+                };
+                self.set(fb, r0, got);
+                self.set(fb, r1, msg);
+            }
+            Op::RecvNext => {
+                let c = fb.ctx;
+                self.call_rt_void(fb, &abi::RECV_NEXT, &[c])?;
+            }
+            Op::RemoveMessage => {
+                let c = fb.ctx;
+                self.call_rt(fb, &abi::REMOVE_MESSAGE, &[c])?;
+            }
+            Op::Timeout => {
+                let c = fb.ctx;
+                self.call_rt_void(fb, &abi::RECV_TIMEOUT, &[c])?;
             }
             other => {
                 return Err(CodegenError::new(format!(
@@ -2066,11 +2320,73 @@ impl<M: Module> Emitter<'_, M> {
                 let st = fb.b.ins().iconst(WORD, abi::STATUS_INTERNAL as i64);
                 fb.b.ins().return_(&[st]);
             }
-            Terminator::RecvWaitTimeout { .. } => {
-                return Err(CodegenError::new(format!(
-                    "{}: receive is not supported yet",
-                    fn_label(self.m, self.f)
-                )));
+            Terminator::RecvWaitTimeout {
+                timeout,
+                cont,
+                live,
+                line,
+            } => {
+                // The continuation's frame first, as for a call: a suspended
+                // process keeps everything live on its stack.
+                let ri = self
+                    .p
+                    .region_of_entry(*cont)
+                    .ok_or_else(|| CodegenError::new("continuation is not a region entry"))?;
+                let cid = self.p.regions[ri]
+                    .id
+                    .ok_or_else(|| CodegenError::new("undeclared continuation"))?;
+                let mut spill = live.clone();
+                spill.push(*timeout);
+                self.ensure_space(fb, live.len() + 1, &spill)?;
+                let slots: Vec<cl::Value> = live.iter().map(|v| self.get(fb, *v)).collect();
+                self.push_frame(fb, cid, &slots);
+                let loc = self.location(*line);
+                self.out.frames.push(FrameSpec {
+                    func: cid,
+                    size: live.len() as u32,
+                    live: (0..live.len() as u32).collect(),
+                    catches: vec![],
+                    location: loc,
+                });
+                let t = self.get(fb, *timeout);
+                let out = fb.b.create_sized_stack_slot(StackSlotData::new(
+                    StackSlotKind::ExplicitSlot,
+                    8,
+                    3,
+                ));
+                let op = fb.b.ins().stack_addr(WORD, out, 0);
+                let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
+                let c = fb.ctx;
+                let k = self.call_rt(fb, &abi::RECV_WAIT, &[c, t, lv, op])?;
+                let again = fb.b.create_block();
+                let not_again = fb.b.create_block();
+                let timed_out = fb.b.create_block();
+                let not_timed_out = fb.b.create_block();
+                let suspend = fb.b.create_block();
+                let raised = fb.b.create_block();
+                fb.b.set_cold_block(raised);
+                let is0 = fb.b.ins().icmp_imm_s(IntCC::Equal, k, 0);
+                fb.b.ins().brif(is0, again, &[], not_again, &[]);
+                fb.b.switch_to_block(again);
+                let f = self.target.atom("false")? as i64;
+                let fv = fb.b.ins().iconst(WORD, f);
+                self.emit_return(fb, fv);
+                fb.b.switch_to_block(not_again);
+                let is1 = fb.b.ins().icmp_imm_s(IntCC::Equal, k, 1);
+                fb.b.ins().brif(is1, timed_out, &[], not_timed_out, &[]);
+                fb.b.switch_to_block(timed_out);
+                let t = self.target.atom("true")? as i64;
+                let tv = fb.b.ins().iconst(WORD, t);
+                self.emit_return(fb, tv);
+                fb.b.switch_to_block(not_timed_out);
+                let is2 = fb.b.ins().icmp_imm_s(IntCC::Equal, k, 2);
+                fb.b.ins().brif(is2, suspend, &[], raised, &[]);
+                fb.b.switch_to_block(suspend);
+                let st = fb.b.ins().iconst(WORD, abi::status::WAIT as i64);
+                fb.b.ins().return_(&[st]);
+                fb.b.switch_to_block(raised);
+                let h = fb.b.ins().stack_load(WORD, WORD, out, 0);
+                self.enter_handler(fb, h);
             }
         }
         Ok(())
@@ -2152,16 +2468,20 @@ impl<M: Module> Emitter<'_, M> {
                 name,
                 arity,
             } => {
-                let is_compiled = self
-                    .modules
-                    .iter()
-                    .any(|m| *m.name == **module && !crate::is_bif_entries(m));
-                let bif = if is_compiled {
-                    None
-                } else {
-                    jit_support::bif_index(module, name, *arity as usize)
-                };
-                if let Some(index) = bif {
+                // A function the runtime implements is a BIF call even
+                // when its module is compiled (OTP's Erlang body of a BIF is
+                // a stub), as BEAM's BIFs take precedence over module code.
+                let bif = jit_support::bif_index(module, name, *arity as usize);
+                if &**module == "erlang" && &**name == "apply" && (*arity == 2 || *arity == 3) {
+                    let nv = fb.b.ins().iconst(WORD, NON_VALUE);
+                    let (a, b, l) = if *arity == 3 {
+                        (vals[0], vals[1], vals[2])
+                    } else {
+                        (vals[0], nv, vals[1])
+                    };
+                    let loc = self.location(line);
+                    self.emit_apply(fb, a, b, l, loc)?;
+                } else if let Some(index) = bif {
                     let r = self.call_bif(fb, index, &vals)?;
                     let bad = fb.b.ins().icmp_imm_s(IntCC::Equal, r, NON_VALUE);
                     let ok = fb.b.create_block();

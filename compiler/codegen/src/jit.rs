@@ -2,19 +2,21 @@
 //! registers their frame descriptors, literals, fun entries and exports
 //! with the runtime, and runs a function in one process.
 //!
-//! There is no scheduler here: the runtime's driver loop
-//! (`jit_support::run_to_end`) gives the process time slices through the
-//! trampoline until it returns or raises.
+//! The program then runs on a new runtime (`jit_support::run_program`):
+//! the main process and every process it spawns run compiled code through
+//! the trampoline, on the scheduler threads.
 
 use crate::{CodegenError, Compiled, Target, Word};
 use coral_ir as ir;
 use coral_runtime::atom::Atom;
 use coral_runtime::frame::{CodeLocation, FrameDescriptor, LocationId, global_frames};
 use coral_runtime::fun::FunEntry;
-use coral_runtime::heap::{ProcessContext, ProcessMemory};
-use coral_runtime::jit_support::{self, RunEnd};
+use coral_runtime::heap::ProcessMemory;
+use coral_runtime::jit_support;
+use coral_runtime::process::code::CompiledCode;
+pub use coral_runtime::sched::HaltRequest;
 use coral_runtime::literal::LiteralArea;
-use coral_runtime::term::{Continuation, Term};
+use coral_runtime::term::Term;
 use cranelift_jit::{JITBuilder, JITModule};
 
 use std::collections::HashMap;
@@ -28,8 +30,28 @@ pub(crate) const FLAGS: &[(&str, &str)] =
 /// The runtime symbols compiled code calls.
 fn runtime_symbols() -> Vec<(&'static str, *const u8)> {
     use coral_runtime::jit_support::*;
+    use coral_runtime::process::code;
     vec![
-        ("coral_gc", coral_runtime::gc::coral_gc as *const u8),
+        (
+            "coral_process_gc",
+            coral_runtime::process::coral_process_gc as *const u8,
+        ),
+        ("coral_jit_apply", code::coral_jit_apply as *const u8),
+        ("coral_recv_peek", coral_runtime::process::coral_recv_peek as *const u8),
+        ("coral_recv_next", coral_runtime::process::coral_recv_next as *const u8),
+        (
+            "coral_remove_message",
+            coral_runtime::process::coral_remove_message as *const u8,
+        ),
+        (
+            "coral_recv_timeout",
+            coral_runtime::process::coral_recv_timeout as *const u8,
+        ),
+        ("coral_jit_recv_wait", code::coral_jit_recv_wait as *const u8),
+        (
+            "coral_jit_recv_resumed",
+            code::coral_jit_recv_resumed as *const u8,
+        ),
         ("coral_jit_call_bif", coral_jit_call_bif as *const u8),
         ("coral_jit_raise", coral_jit_raise as *const u8),
         ("coral_jit_match_fail", coral_jit_match_fail as *const u8),
@@ -248,28 +270,13 @@ pub struct Program {
     target: JitTarget,
 }
 
-/// How a run ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// The function returned; its result as `erlang:display` prints it.
-    Returned(String),
-    /// An uncaught exception: `Class:Reason` and the stack trace, printed.
-    Uncaught {
-        class: String,
-        reason: String,
-        stacktrace: String,
-    },
-    /// A runtime invariant broke (a bug, never the program's fault).
-    Internal(String),
-}
-
 /// Options of a run.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     /// Verify the heap after every collection.
     pub verify_heap: bool,
-    /// Print the process's collection counts to stderr at the end.
-    pub gc_stats: bool,
+    /// Scheduler threads (default: one per core).
+    pub schedulers: Option<usize>,
 }
 
 impl Program {
@@ -330,88 +337,53 @@ impl Program {
         self.module.get_finalized_function(id) as usize
     }
 
-    /// Runs `module:name()` (arity 0) in a fresh process until it returns
-    /// or raises.
+    /// Runs `module:name()` (arity 0) as the main process of a new
+    /// runtime until the runtime halts.
     pub fn run(
         &self,
         module: &str,
         name: &str,
         opts: &RunOptions,
-    ) -> Result<Outcome, CodegenError> {
+    ) -> Result<HaltRequest, CodegenError> {
         self.run_with_args(module, name, None, opts)
     }
 
     /// Runs `module:name()`, or `module:name(Args)` with `args` as a list of
-    /// strings when given, in a fresh process until it returns or raises.
+    /// strings when given, as the main process of a new runtime (one
+    /// scheduler thread per core) until the runtime halts: the main process
+    /// returned (exit status 0), crashed (1, reported on stderr), or
+    /// `halt` was called. The function must be exported.
     pub fn run_with_args(
         &self,
         module: &str,
         name: &str,
         args: Option<&[Vec<u8>]>,
         opts: &RunOptions,
-    ) -> Result<Outcome, CodegenError> {
+    ) -> Result<HaltRequest, CodegenError> {
         let arity = u32::from(args.is_some());
         let key = (module.to_string(), name.to_string(), arity);
-        let resume = *self
-            .compiled
-            .resume_entries
-            .get(&key)
-            .ok_or_else(|| CodegenError::new(format!("no function {module}:{name}/{arity}")))?;
-        let done = self
-            .compiled
-            .done
-            .ok_or_else(|| CodegenError::new("no bottom continuation"))?;
-        let enter = self
-            .compiled
-            .trampoline
-            .ok_or_else(|| CodegenError::new("no trampoline"))?;
-        // SAFETY: the trampoline was compiled with this signature
-        // (`abi::trampoline_sig`, the platform's C convention).
-        let enter: unsafe extern "C" fn(*mut ProcessContext) -> u64 =
-            unsafe { std::mem::transmute(self.addr(enter)) };
-        let mut p = ProcessMemory::new();
-        if opts.verify_heap {
-            p.set_verify(true);
+        if !self.compiled.entries.contains_key(&key) {
+            return Err(CodegenError::new(format!(
+                "no function {module}:{name}/{arity}"
+            )));
         }
-        p.ensure_x(self.compiled.max_x + 1);
-        let cont = |a: usize| {
-            Continuation::new(a).ok_or_else(|| CodegenError::new("code address too high"))
+        let id = |f: Option<cranelift_module::FuncId>, what: &str| {
+            f.map(|f| self.addr(f))
+                .ok_or_else(|| CodegenError::new(format!("no {what}")))
         };
-        let first = match args {
-            Some(a) => vec![jit_support::string_list(&mut p, a)],
-            None => Vec::new(),
+        let code = CompiledCode {
+            trampoline: id(self.compiled.trampoline, "trampoline")?,
+            done: id(self.compiled.done, "bottom continuation")?,
+            spawn: id(self.compiled.spawn, "spawn continuation")?,
+            apply: id(self.compiled.apply, "apply continuation")?,
+            max_x: self.compiled.max_x,
         };
-        p.push_frame(cont(self.addr(done))?, &[])
-            .map_err(|_| CodegenError::new("no room for the first frame"))?;
-        p.push_frame(cont(self.addr(resume))?, &first)
-            .map_err(|_| CodegenError::new("no room for the first frame"))?;
-        // SAFETY: the stack holds the bottom continuation and a resume stub
-        // of this program, whose trampoline `enter` is.
-        let end = unsafe { jit_support::run_to_end(&mut p, enter) }.map_err(CodegenError::new)?;
-        if opts.gc_stats {
-            let s = p.stats();
-            eprintln!(
-                "gc: {} minor, {} major, {} words reclaimed, heap {} words",
-                s.minor,
-                s.major,
-                s.reclaimed,
-                p.heap_size()
-            );
+        let mut config = coral_runtime::sched::Config::default();
+        if let Some(n) = opts.schedulers {
+            config.schedulers = n;
         }
-        let show = |t: Term| {
-            String::from_utf8_lossy(&coral_runtime::display::display(t, &*p)).into_owned()
-        };
-        Ok(match end {
-            RunEnd::Returned(r) => Outcome::Returned(show(r)),
-            RunEnd::Uncaught(class, reason, raw) => Outcome::Uncaught {
-                class: show(class),
-                reason: show(reason),
-                stacktrace: show(jit_support::raw_trace_frames(&p, raw)),
-            },
-            RunEnd::Internal(st) => {
-                Outcome::Internal(format!("compiled code returned status {st:#x}"))
-            }
-        })
+        jit_support::run_program(code, module, name, args, config, opts.verify_heap)
+            .map_err(CodegenError::new)
     }
 
     /// The CLIF text of every function, in definition order.
@@ -430,7 +402,7 @@ pub fn run_main(
     modules: &[ir::Module],
     module: &str,
     opts: &RunOptions,
-) -> Result<Outcome, CodegenError> {
+) -> Result<HaltRequest, CodegenError> {
     let p = Program::load(modules)?;
     p.run(module, "main", opts)
 }

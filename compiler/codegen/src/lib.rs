@@ -131,6 +131,10 @@ pub struct Compiled {
     pub done: Option<FuncId>,
     /// The `system_v` entry trampoline.
     pub trampoline: Option<FuncId>,
+    /// The continuation of an apply frame (`coral_runtime::process::code`).
+    pub apply: Option<FuncId>,
+    /// The continuation of a spawn frame: a process's initial call.
+    pub spawn: Option<FuncId>,
     /// x registers compiled code may use.
     pub max_x: usize,
     /// CLIF text of every function, when asked for.

@@ -268,12 +268,30 @@ pub fn compile(modules: &[ir::Module], entry: &Entry) -> Result<Vec<u8>, Codegen
     let compiled = crate::compile(&mut module, modules, &mut target, false)?;
 
     let key = (entry.module.clone(), entry.function.clone(), entry.arity);
-    let resume = *compiled.resume_entries.get(&key).ok_or_else(|| {
-        CodegenError::new(format!(
+    if !compiled.entries.contains_key(&key) {
+        return Err(CodegenError::new(format!(
             "no function {}:{}/{} to start",
             entry.module, entry.function, entry.arity
-        ))
-    })?;
+        )));
+    }
+    let exported = modules.iter().any(|m| {
+        *m.name == *entry.module
+            && m.exports
+                .iter()
+                .any(|(n, a)| **n == *entry.function && *a == entry.arity)
+    });
+    if !exported {
+        return Err(CodegenError::new(format!(
+            "{}:{}/{} is not exported; the entry function must be",
+            entry.module, entry.function, entry.arity
+        )));
+    }
+    let apply = compiled
+        .apply
+        .ok_or_else(|| CodegenError::new("no apply continuation"))?;
+    let spawn = compiled
+        .spawn
+        .ok_or_else(|| CodegenError::new("no spawn continuation"))?;
     let done = compiled
         .done
         .ok_or_else(|| CodegenError::new("no bottom continuation"))?;
@@ -289,7 +307,8 @@ pub fn compile(modules: &[ir::Module], entry: &Entry) -> Result<Vec<u8>, Codegen
         entry_module: entry.module.clone(),
         entry_function: entry.function.clone(),
         entry_arity: entry.arity,
-        entry_resume: code.add(resume),
+        apply: code.add(apply),
+        spawn: code.add(spawn),
         ..NativeImage::default()
     };
     for f in &compiled.frames {

@@ -49,6 +49,8 @@
 //! a signal that kills the process only marks it, and the process stops at
 //! its next return to the scheduler, which it reaches within a slice.
 
+pub mod bifs;
+pub mod code;
 pub mod info;
 pub mod report;
 pub mod table;
@@ -884,6 +886,24 @@ impl Process {
         args: &[Term],
         opts: &SpawnOpts,
     ) -> Result<Spawned, BifError> {
+        self.spawn_with(entry, opts, |child, parent| {
+            child.ensure_x(args.len());
+            for (i, &a) in args.iter().enumerate() {
+                let c = copy_term(a, parent, child);
+                child.x_mut()[i] = c;
+            }
+            child.ctx.x_live = args.len() as u32;
+        })
+    }
+
+    /// `spawn_opt` with the new process's memory set up by `init`, which
+    /// gets the child's memory and this process's (to copy terms from).
+    pub fn spawn_with(
+        &mut self,
+        entry: ProcessCode,
+        opts: &SpawnOpts,
+        init: impl FnOnce(&mut ProcessMemory, &ProcessMemory),
+    ) -> Result<Spawned, BifError> {
         let gl = self.shared.group_leader.load(Ordering::Relaxed);
         let mem = &self.mem;
         let rt = self.rt.clone();
@@ -891,12 +911,7 @@ impl Process {
         let mut monitor = None;
         let pid = rt
             .spawn_process(entry, opts, gl, None, |child| {
-                child.mem.ensure_x(args.len());
-                for (i, &a) in args.iter().enumerate() {
-                    let c = copy_term(a, mem, &mut child.mem);
-                    child.mem.x_mut()[i] = c;
-                }
-                child.mem.ctx.x_live = args.len() as u32;
+                init(&mut child.mem, mem);
                 if opts.link {
                     child.links.insert(parent);
                 }

@@ -926,9 +926,11 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
         p.running = true;
         let entry = p.entry;
         let ctx = p.context();
+        crate::process::code::set_current(&mut **p as *mut Process);
         // SAFETY: `ctx` is the context of the process this thread owns;
         // process code never unwinds (see the `process` module).
         let st = unsafe { entry(ctx) };
+        crate::process::code::set_current(std::ptr::null_mut());
         p.running = false;
         p.reductions += (CONTEXT_REDS - p.mem.ctx.reds).max(0) as u64;
         p.mem.ctx.reds = CONTEXT_REDS;

@@ -1,0 +1,469 @@
+//! The process BIFs as entries of the BIF table: spawning, sending, links,
+//! monitors, exit signals, names, group leaders, the process dictionary,
+//! timers and clocks.
+//!
+//! They have the table's calling convention (`fn(&mut ProcessMemory,
+//! &[Term])`) and reach the process that owns the memory through
+//! [`code::current_of`]: a BIF called outside a running process (from a
+//! Rust test with a bare memory) fails with `badarg`.
+
+use super::code::{self, current_of};
+use super::{BifError, InfoItem, MaxHeapSize, MessageQueueData, Priority, Process, SpawnOpts};
+use crate::atom::{self, Atom};
+use crate::bif::{BifResult, Exception, list_elements};
+use crate::heap::ProcessMemory;
+use crate::term::Term;
+use crate::timer::{self, TimeUnit};
+
+fn with(m: &mut ProcessMemory, f: impl FnOnce(&mut Process) -> BifResult) -> BifResult {
+    match current_of(m) {
+        Some(p) => f(p),
+        None => Err(Exception::badarg()),
+    }
+}
+
+fn bif_error(e: BifError) -> Exception {
+    match e {
+        BifError::Badarg => Exception::badarg(),
+        BifError::SystemLimit => Exception::system_limit(),
+        BifError::Noproc => Exception::error_atom(atom::NOPROC),
+    }
+}
+
+fn named(text: &str) -> Term {
+    Term::atom(Atom::intern(text).unwrap_or(atom::UNDEFINED))
+}
+
+fn is(t: Term, text: &str) -> bool {
+    t.atom_value().and_then(Atom::text) == Some(text)
+}
+
+/// After a signal the process sent itself killed it: end the slice at the
+/// next reduction check, where the scheduler sees the process is dead.
+fn stop_soon(p: &mut Process) {
+    if p.exit_pending.is_some() {
+        p.mem.ctx.reds = 0;
+    }
+}
+
+// ----- self, send -------------------------------------------------------------
+
+pub(crate) fn self_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    with(m, |p| Ok(p.pid()))
+}
+
+pub(crate) fn send_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        p.send(a[0], a[1]).map_err(bif_error)?;
+        stop_soon(p);
+        Ok(a[1])
+    })
+}
+
+/// `erlang:send(Dest, Msg, Options)`: `noconnect`/`nosuspend` change
+/// nothing for local sends; the answer is `ok`.
+pub(crate) fn send_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        if list_elements(&p.mem, a[2]).is_none() {
+            return Err(Exception::badarg());
+        }
+        p.send(a[0], a[1]).map_err(bif_error)?;
+        Ok(Term::atom(atom::OK))
+    })
+}
+
+// ----- spawning -----------------------------------------------------------------
+
+fn spawned(p: &mut Process, s: super::Spawned) -> Term {
+    match s.monitor {
+        Some(id) => {
+            let r = p.mem.local_ref(id);
+            p.mem.tuple(&[s.pid, r]).unwrap_or(Term::NIL)
+        }
+        None => s.pid,
+    }
+}
+
+fn spawn_any(m: &mut ProcessMemory, f: Term, md: Term, args: Term, opts: SpawnOpts) -> BifResult {
+    with(m, |p| {
+        let s = code::spawn_call(p, f, md, args, opts)?;
+        Ok(spawned(p, s))
+    })
+}
+
+fn opts(link: bool, monitor: bool) -> SpawnOpts {
+    SpawnOpts {
+        link,
+        monitor,
+        ..SpawnOpts::default()
+    }
+}
+
+pub(crate) fn spawn_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    spawn_any(m, a[0], Term::NIL, Term::NIL, opts(false, false))
+}
+
+pub(crate) fn spawn_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    spawn_any(m, a[0], a[1], a[2], opts(false, false))
+}
+
+pub(crate) fn spawn_link_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    spawn_any(m, a[0], Term::NIL, Term::NIL, opts(true, false))
+}
+
+pub(crate) fn spawn_link_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    spawn_any(m, a[0], a[1], a[2], opts(true, false))
+}
+
+pub(crate) fn spawn_monitor_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    spawn_any(m, a[0], Term::NIL, Term::NIL, opts(false, true))
+}
+
+pub(crate) fn spawn_monitor_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    spawn_any(m, a[0], a[1], a[2], opts(false, true))
+}
+
+/// The options of `spawn_opt`; `None` for a bad list.
+fn spawn_options(m: &ProcessMemory, list: Term) -> Option<SpawnOpts> {
+    let mut o = SpawnOpts::default();
+    for opt in list_elements(m, list)? {
+        if is(opt, "link") {
+            o.link = true;
+        } else if is(opt, "monitor") {
+            o.monitor = true;
+        } else if let Some(&[k, v]) = opt.tuple_elements(m) {
+            match k.atom_value().and_then(Atom::text)? {
+                "priority" => o.priority = Priority::from_atom(v.atom_value()?)?,
+                "min_heap_size" => {
+                    o.min_heap_size = crate::bif::usize_arg(v)?.max(crate::heap::MIN_HEAP_SIZE)
+                }
+                "min_bin_vheap_size" => {
+                    crate::bif::usize_arg(v)?;
+                }
+                "fullsweep_after" => o.fullsweep_after = u32::try_from(v.small_value()?).ok()?,
+                "message_queue_data" => {
+                    o.message_queue_data = match v.atom_value()?.text()? {
+                        "on_heap" => MessageQueueData::OnHeap,
+                        "off_heap" => MessageQueueData::OffHeap,
+                        _ => return None,
+                    }
+                }
+                "max_heap_size" => o.max_heap_size = MaxHeapSize::from_term(v, o.max_heap_size, m)?,
+                _ => return None,
+            }
+        } else {
+            return None;
+        }
+    }
+    Some(o)
+}
+
+pub(crate) fn spawn_opt_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let o = spawn_options(m, a[1]).ok_or_else(Exception::badarg)?;
+    spawn_any(m, a[0], Term::NIL, Term::NIL, o)
+}
+
+pub(crate) fn spawn_opt_4(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let o = spawn_options(m, a[3]).ok_or_else(Exception::badarg)?;
+    spawn_any(m, a[0], a[1], a[2], o)
+}
+
+// ----- links, monitors, exit signals -------------------------------------------
+
+pub(crate) fn link_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        p.link(a[0]).map_err(bif_error)?;
+        Ok(Term::atom(atom::TRUE))
+    })
+}
+
+pub(crate) fn unlink_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        p.unlink(a[0]).map_err(bif_error)?;
+        Ok(Term::atom(atom::TRUE))
+    })
+}
+
+pub(crate) fn monitor_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        if !is(a[0], "process") {
+            return Err(Exception::badarg());
+        }
+        p.monitor(a[1]).map_err(bif_error)
+    })
+}
+
+pub(crate) fn demonitor_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        p.demonitor(a[0], false).map_err(bif_error)?;
+        Ok(Term::atom(atom::TRUE))
+    })
+}
+
+pub(crate) fn demonitor_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        let mut flush = false;
+        let mut info = false;
+        for o in list_elements(&p.mem, a[1]).ok_or_else(Exception::badarg)? {
+            if is(o, "flush") {
+                flush = true;
+            } else if is(o, "info") {
+                info = true;
+            } else {
+                return Err(Exception::badarg());
+            }
+        }
+        let was_active = p.demonitor(a[0], flush).map_err(bif_error)?;
+        Ok(Term::boolean(!info || was_active))
+    })
+}
+
+pub(crate) fn exit_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        p.exit_signal(a[0], a[1]).map_err(bif_error)?;
+        stop_soon(p);
+        Ok(Term::atom(atom::TRUE))
+    })
+}
+
+pub(crate) fn process_flag_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        let flag = a[0].atom_value().and_then(Atom::text);
+        match flag {
+            Some("trap_exit") => {
+                let on = a[1].atom_value().ok_or_else(Exception::badarg)?;
+                if on != atom::TRUE && on != atom::FALSE {
+                    return Err(Exception::badarg());
+                }
+                Ok(Term::boolean(p.set_trap_exit(on == atom::TRUE)))
+            }
+            Some("priority") => {
+                let pr = a[1]
+                    .atom_value()
+                    .and_then(Priority::from_atom)
+                    .ok_or_else(Exception::badarg)?;
+                Ok(named(p.set_priority(pr).name()))
+            }
+            Some("message_queue_data") => {
+                let d = match a[1].atom_value().and_then(Atom::text) {
+                    Some("on_heap") => MessageQueueData::OnHeap,
+                    Some("off_heap") => MessageQueueData::OffHeap,
+                    _ => return Err(Exception::badarg()),
+                };
+                Ok(match p.set_message_queue_data(d) {
+                    MessageQueueData::OnHeap => named("on_heap"),
+                    MessageQueueData::OffHeap => named("off_heap"),
+                })
+            }
+            Some("max_heap_size") => {
+                let v = MaxHeapSize::from_term(a[1], p.max_heap_size(), &p.mem)
+                    .ok_or_else(Exception::badarg)?;
+                let old = p.set_max_heap_size(v);
+                Ok(old.to_term(&mut p.mem))
+            }
+            _ => Err(Exception::badarg()),
+        }
+    })
+}
+
+// ----- names and group leaders ----------------------------------------------------
+
+pub(crate) fn register_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        if is(a[0], "undefined") {
+            return Err(Exception::badarg());
+        }
+        p.register(a[0], a[1]).map_err(bif_error)?;
+        Ok(Term::atom(atom::TRUE))
+    })
+}
+
+pub(crate) fn unregister_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        p.unregister(a[0]).map_err(bif_error)?;
+        Ok(Term::atom(atom::TRUE))
+    })
+}
+
+pub(crate) fn whereis_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| p.whereis(a[0]).map_err(bif_error))
+}
+
+pub(crate) fn registered_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    with(m, |p| Ok(p.registered()))
+}
+
+pub(crate) fn group_leader_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    with(m, |p| Ok(p.group_leader()))
+}
+
+pub(crate) fn group_leader_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        p.set_group_leader(a[0], a[1]).map_err(bif_error)?;
+        Ok(Term::atom(atom::TRUE))
+    })
+}
+
+pub(crate) fn is_process_alive_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| Ok(Term::boolean(p.is_process_alive(a[0]).map_err(bif_error)?)))
+}
+
+/// `process_info(self(), Item | [Item])`; other processes answer by
+/// message, which a BIF cannot wait for, so they are not supported yet.
+pub(crate) fn process_info_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        if a[0] != p.pid() {
+            return Err(Exception::badarg());
+        }
+        if let Some(item) = a[1].atom_value() {
+            let it = InfoItem::from_atom(item).ok_or_else(Exception::badarg)?;
+            let l = p.process_info_self(&[it]);
+            return Ok(l.cons_parts(&p.mem).map_or(Term::NIL, |(h, _)| h));
+        }
+        let items = list_elements(&p.mem, a[1]).ok_or_else(Exception::badarg)?;
+        let items = items
+            .iter()
+            .map(|t| t.atom_value().and_then(InfoItem::from_atom))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(Exception::badarg)?;
+        Ok(p.process_info_self(&items))
+    })
+}
+
+pub(crate) fn process_info_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        if a[0] != p.pid() {
+            return Err(Exception::badarg());
+        }
+        Ok(p.process_info_self(InfoItem::default_items()))
+    })
+}
+
+// ----- the process dictionary ---------------------------------------------------
+
+pub(crate) fn put_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| Ok(p.dict_put(a[0], a[1])))
+}
+
+pub(crate) fn get_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| Ok(p.dict_get(a[0])))
+}
+
+pub(crate) fn get_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    with(m, |p| Ok(p.dict_all()))
+}
+
+pub(crate) fn erase_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| Ok(p.dict_erase(a[0])))
+}
+
+pub(crate) fn erase_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    with(m, |p| {
+        let all = p.dict_all();
+        p.mem.dictionary = Term::NIL;
+        Ok(all)
+    })
+}
+
+pub(crate) fn get_keys_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    with(m, |p| Ok(p.dict_keys()))
+}
+
+// ----- references, scheduling -----------------------------------------------------
+
+pub(crate) fn make_ref_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    with(m, |p| Ok(p.make_ref()))
+}
+
+/// `erlang:yield()`: ends the time slice at the next reduction check.
+pub(crate) fn yield_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    m.ctx.reds = 0;
+    Ok(Term::atom(atom::TRUE))
+}
+
+pub(crate) fn node_0(_: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    Ok(named("nonode@nohost"))
+}
+
+pub(crate) fn node_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    if a[0].is_local_pid() || a[0].local_ref_id(m).is_some() {
+        Ok(named("nonode@nohost"))
+    } else {
+        Err(Exception::badarg())
+    }
+}
+
+// ----- timers -------------------------------------------------------------------
+
+fn timer(m: &mut ProcessMemory, a: &[Term], timeout: bool) -> BifResult {
+    with(m, |p| p.start_timer(a[0], a[1], a[2], timeout).map_err(bif_error))
+}
+
+pub(crate) fn send_after_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    timer(m, a, false)
+}
+
+pub(crate) fn start_timer_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    timer(m, a, true)
+}
+
+pub(crate) fn cancel_timer_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| p.cancel_timer(a[0]).map_err(bif_error))
+}
+
+pub(crate) fn read_timer_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| p.read_timer(a[0]).map_err(bif_error))
+}
+
+// ----- clocks -------------------------------------------------------------------
+
+fn int128(m: &mut ProcessMemory, v: i128) -> Term {
+    match i64::try_from(v) {
+        Ok(v) => m.int(v),
+        Err(_) => m.integer(&dashu_int::IBig::from(v)),
+    }
+}
+
+fn unit(t: Term) -> Result<TimeUnit, Exception> {
+    TimeUnit::from_term(t).ok_or_else(Exception::badarg)
+}
+
+pub(crate) fn monotonic_time_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    Ok(int128(m, timer::monotonic_time(TimeUnit::NATIVE)))
+}
+
+pub(crate) fn monotonic_time_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let u = unit(a[0])?;
+    Ok(int128(m, timer::monotonic_time(u)))
+}
+
+pub(crate) fn system_time_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    Ok(int128(m, timer::system_time(TimeUnit::NATIVE)))
+}
+
+pub(crate) fn system_time_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let u = unit(a[0])?;
+    Ok(int128(m, timer::system_time(u)))
+}
+
+pub(crate) fn time_offset_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    Ok(int128(m, timer::time_offset(TimeUnit::NATIVE)))
+}
+
+pub(crate) fn time_offset_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let u = unit(a[0])?;
+    Ok(int128(m, timer::time_offset(u)))
+}
+
+pub(crate) fn timestamp_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    let (mega, s, us) = timer::timestamp();
+    let t = [m.int(mega), m.int(s), m.int(us)];
+    Ok(m.tuple(&t).unwrap_or(Term::NIL))
+}
+
+pub(crate) fn convert_time_unit_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let v = a[0].small_value().ok_or_else(Exception::badarg)?;
+    let from = unit(a[1])?;
+    let to = unit(a[2])?;
+    Ok(int128(m, to.convert(v as i128, from)))
+}
