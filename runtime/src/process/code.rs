@@ -108,16 +108,24 @@ pub unsafe extern "C" fn compiled_entry(ctx: *mut ProcessContext) -> u64 {
         unsafe { std::mem::transmute(code.trampoline) };
     // SAFETY: per this function's contract.
     let st = unsafe { enter(ctx) };
-    // SAFETY: `ctx` is the running process's context.
-    let c = unsafe { &mut *ctx };
+    // SAFETY: the context is the first part of the running process's
+    // memory, which no one else borrows now.
+    let m = unsafe { ProcessMemory::from_context(ctx) };
     match st & 0xFF {
-        super::status::YIELD | super::status::WAIT => c.x_live = 0,
+        super::status::YIELD | super::status::WAIT => m.ctx.x_live = 0,
         super::status::EXIT => {
-            // SAFETY: compiled code keeps at least one x register.
-            unsafe { *c.x = Term::atom(atom::NORMAL) };
-            c.x_live = 1;
+            m.ensure_x(1);
+            m.x_mut()[0] = Term::atom(atom::NORMAL);
+            m.ctx.x_live = 1;
         }
-        super::status::ERROR => c.x_live = 3,
+        super::status::ERROR => {
+            // Compiled code leaves the raw trace `{Class, Frames}` in x[2];
+            // the scheduler wants the stack trace itself.
+            m.ensure_x(3);
+            let raw = m.x()[2];
+            m.x_mut()[2] = crate::jit_support::raw_trace_frames(m, raw);
+            m.ctx.x_live = 3;
+        }
         _ => {}
     }
     st
