@@ -23,9 +23,18 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Cranelift settings for compiled Erlang code. `preserve_frame_pointers`
-/// is required by `tail` calls on x86-64.
-pub(crate) const FLAGS: &[(&str, &str)] =
-    &[("preserve_frame_pointers", "true"), ("opt_level", "speed")];
+/// is required by `tail` calls on x86-64. Cranelift's own IR verifier (a
+/// seventh of the compile time of a program with the standard library)
+/// runs in debug builds, or when `CORAL_VERIFY_CLIF=1`.
+pub(crate) fn flags() -> Vec<(&'static str, &'static str)> {
+    let verify = cfg!(debug_assertions)
+        || std::env::var_os("CORAL_VERIFY_CLIF").is_some_and(|v| v == "1");
+    vec![
+        ("preserve_frame_pointers", "true"),
+        ("opt_level", "speed"),
+        ("enable_verifier", if verify { "true" } else { "false" }),
+    ]
+}
 
 /// The runtime symbols compiled code calls.
 fn runtime_symbols() -> Vec<(&'static str, *const u8)> {
@@ -78,7 +87,7 @@ fn runtime_symbols() -> Vec<(&'static str, *const u8)> {
 }
 
 fn new_module() -> Result<JITModule, CodegenError> {
-    let mut b = JITBuilder::with_flags(FLAGS, cranelift_module::default_libcall_names())?;
+    let mut b = JITBuilder::with_flags(&flags(), cranelift_module::default_libcall_names())?;
     let symbols = runtime_symbols();
     // cranelift-jit panics on an unresolved symbol; refuse up front instead.
     for f in crate::abi::RUNTIME_FNS {

@@ -215,7 +215,7 @@ impl CodeTable {
 /// independent (executables are linked as PIE by default).
 fn new_module(name: &str) -> Result<ObjectModule, CodegenError> {
     let mut flags = settings::builder();
-    for (k, v) in crate::jit::FLAGS.iter().chain(&[("is_pic", "true")]) {
+    for (k, v) in crate::jit::flags().iter().chain(&[("is_pic", "true")]) {
         flags
             .set(k, v)
             .map_err(|e| CodegenError::new(format!("cranelift setting {k}: {e}")))?;

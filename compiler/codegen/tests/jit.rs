@@ -96,6 +96,7 @@ fn check(name: &str) {
         .collect();
     let got = Command::new(jit_run())
         .current_dir(&dir)
+        .env("CORAL_VERIFY_CLIF", "1")
         .arg("--verify-heap")
         .args(&cores)
         .output()

@@ -45,16 +45,18 @@ pub fn post_order(f: &Function) -> Vec<BlockId> {
     if n == 0 {
         return out;
     }
-    let mut stack: Vec<(BlockId, usize)> = vec![(BlockId(0), 0)];
+    // Each block's successors are listed once (a switch may have
+    // thousands), not at every step of the walk.
+    let mut stack: Vec<(BlockId, Vec<BlockId>, usize)> =
+        vec![(BlockId(0), f.block(BlockId(0)).term.successors(), 0)];
     seen[0] = true;
-    while let Some((b, i)) = stack.pop() {
-        let succs = f.block(b).term.successors();
+    while let Some((b, succs, i)) = stack.pop() {
         if i < succs.len() {
-            stack.push((b, i + 1));
             let s = succs[i];
+            stack.push((b, succs, i + 1));
             if (s.0 as usize) < n && !seen[s.0 as usize] {
                 seen[s.0 as usize] = true;
-                stack.push((s, 0));
+                stack.push((s, f.block(s).term.successors(), 0));
             }
         } else {
             out.push(b);

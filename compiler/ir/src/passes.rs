@@ -274,17 +274,18 @@ fn mark_back_edges(f: &mut Function) {
     // 0 = unvisited, 1 = on stack, 2 = done.
     let mut state = vec![0u8; n];
     let mut back: Vec<(usize, usize)> = Vec::new();
-    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+    // Successors listed once per block, not at every step (see
+    // `liveness::post_order`).
+    let mut stack: Vec<(usize, Vec<BlockId>, usize)> = vec![(0, f.blocks[0].term.successors(), 0)];
     state[0] = 1;
-    while let Some((b, i)) = stack.pop() {
-        let succs = f.blocks[b].term.successors();
+    while let Some((b, succs, i)) = stack.pop() {
         if i < succs.len() {
-            stack.push((b, i + 1));
             let s = succs[i].0 as usize;
+            stack.push((b, succs, i + 1));
             match state[s] {
                 0 => {
                     state[s] = 1;
-                    stack.push((s, 0));
+                    stack.push((s, f.blocks[s].term.successors(), 0));
                 }
                 1 => back.push((b, s)),
                 _ => {}
