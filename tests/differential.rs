@@ -19,9 +19,13 @@
 //!    With `CORAL_DIFF_VERIFY_RUNNER=1`, every batched program is also run
 //!    alone and must give the same result (see `verify_one`).
 //! 3. Coral: `coral check NAME.core` must accept what erlc wrote (while the
-//!    binary has no `check` subcommand this is reported, not failed), then
-//!    `coral build NAME.core -o NAME` and the executable runs. Its stdout bytes
-//!    and exit status must equal erl's.
+//!    binary has no `check` subcommand this is reported, not failed). The
+//!    programs are then built in one batch per worker: `coral build` of their
+//!    `.core` files and a small dispatcher module into one executable, run as
+//!    `EXE NAME` once per program, in a directory of its own (the dispatcher
+//!    tail-calls `NAME:main()`). A batch that fails to build is built again one
+//!    program at a time (`coral build NAME.core -o NAME`). Stdout bytes and
+//!    exit status must equal erl's.
 //!
 //! The rule for programs that crash on purpose: erl exits with status 1 and
 //! writes `{"init terminating in do_boot",Reason}\r\n` to stdout, which Coral
@@ -544,6 +548,7 @@ fn locate_coral() -> Result<PathBuf, String> {
 
 /// What `coral check` said about a `.core` file.
 #[derive(Debug)]
+#[derive(Clone)]
 enum Check {
     Accepted,
     Rejected(String),
@@ -565,6 +570,31 @@ enum Verdict {
     Fail(String, String),
 }
 
+/// The module that starts one program of a batch executable: `main([Name])`
+/// calls `Name:main()` as a tail call (so the program's own frames are the
+/// whole stack, as when it is the entry itself).
+const DISPATCH_MODULE: &str = "coral_diff_main";
+
+const DISPATCH_CORE: &str = "module 'coral_diff_main' ['main'/1]
+    attributes []
+'main'/1 =
+    fun (_0) ->
+        case _0 of
+          <[Name|[]]> when 'true' ->
+              let <M> = call 'erlang':'list_to_atom'(Name)
+              in  call M:'main'()
+          <_1> when 'true' ->
+              primop 'match_fail'({'function_clause',_1})
+        end
+end
+";
+
+/// Phase 3: `coral check` every program, then build them `workers` batches
+/// to an executable each (a program is one module; compiling the standard
+/// library once per batch instead of once per program is what makes the
+/// phase fast), and run each program as `EXE NAME` in a directory of its
+/// own. A batch that does not build is built again one program at a time,
+/// so that one program's failure is its own.
 fn run_coral(
     coral: &Path,
     dirs: &Dirs,
@@ -573,46 +603,84 @@ fn run_coral(
     config: &Config,
 ) -> BTreeMap<String, CoralResult> {
     let results = Mutex::new(BTreeMap::new());
+    let checks = Mutex::new(BTreeMap::new());
     for_each_parallel(programs, config.workers, |_, program| {
-        let result = match expected.get(&program.name) {
-            Some(want) => coral_one(coral, dirs, &program.name, want, config),
-            None => CoralResult {
-                check: Check::Unavailable,
-                verdict: Verdict::Fail("erl produced no result".into(), String::new()),
-            },
-        };
-        lock(&results).insert(program.name.clone(), result);
+        let c = coral_check(coral, dirs, &program.name, config);
+        lock(&checks).insert(program.name.clone(), c);
     });
-    results.into_inner().unwrap_or_else(|p| p.into_inner())
+    let checks = checks.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut runnable: Vec<&Program> = Vec::new();
+    for p in programs {
+        if expected.contains_key(&p.name) {
+            runnable.push(p);
+        }
+    }
+    let batches: Vec<Vec<&Program>> = (0..config.workers.min(runnable.len()).max(1))
+        .map(|w| {
+            runnable
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % config.workers == w)
+                .map(|(_, p)| *p)
+                .collect()
+        })
+        .collect();
+    for_each_parallel(&batches, config.workers, |bi, batch| {
+        let built = build_batch(coral, dirs, bi, batch, config);
+        for program in batch {
+            let want = &expected[&program.name];
+            let verdict = match &built {
+                Ok(exe) => run_program(exe, dirs, &program.name, want, config),
+                Err(_) => build_one(coral, dirs, &program.name, want, config),
+            };
+            lock(&results).insert(program.name.clone(), verdict);
+        }
+    });
+    let mut verdicts = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut out = BTreeMap::new();
+    for p in programs {
+        let check = checks.get(&p.name).cloned().unwrap_or(Check::Unavailable);
+        let verdict = verdicts.remove(&p.name).unwrap_or_else(|| {
+            Verdict::Fail("erl produced no result".into(), String::new())
+        });
+        out.insert(p.name.clone(), CoralResult { check, verdict });
+    }
+    out
 }
 
-fn coral_one(
+fn coral_tool(
     coral: &Path,
-    dirs: &Dirs,
-    name: &str,
-    want: &Outcome,
-    config: &Config,
-) -> CoralResult {
-    let work = dirs.coral.join(name);
-    let core = dirs.core.join(format!("{name}.core"));
-    let exe = work.join(name);
-    if let Err(e) = fs::create_dir_all(&work) {
-        return CoralResult {
-            check: Check::Unavailable,
-            verdict: Verdict::Fail(
-                format!("cannot create {}: {e}", work.display()),
-                String::new(),
-            ),
-        };
-    }
-    let tool = |args: &[&std::ffi::OsStr], log: &str, timeout: Duration| {
-        let mut cmd = Command::new(coral);
-        cmd.args(args).current_dir(&work).stdin(Stdio::null());
-        erl::run_captured(&mut cmd, &work.join(log), timeout)
-    };
+    args: &[&std::ffi::OsStr],
+    work: &Path,
+    log: &str,
+    timeout: Duration,
+) -> std::io::Result<erl::Captured> {
+    let mut cmd = Command::new(coral);
+    cmd.args(args).current_dir(work).stdin(Stdio::null());
+    erl::run_captured(&mut cmd, &work.join(log), timeout)
+}
 
-    let check = match tool(
+fn work_dir(dirs: &Dirs, name: &str) -> Result<PathBuf, Verdict> {
+    let work = dirs.coral.join(name);
+    fs::create_dir_all(&work).map_err(|e| {
+        Verdict::Fail(
+            format!("cannot create {}: {e}", work.display()),
+            String::new(),
+        )
+    })?;
+    Ok(work)
+}
+
+fn coral_check(coral: &Path, dirs: &Dirs, name: &str, config: &Config) -> Check {
+    let work = match work_dir(dirs, name) {
+        Ok(w) => w,
+        Err(_) => return Check::Unavailable,
+    };
+    let core = dirs.core.join(format!("{name}.core"));
+    match coral_tool(
+        coral,
         &["check".as_ref(), core.as_os_str()],
+        &work,
         "check",
         config.build_timeout,
     ) {
@@ -620,36 +688,105 @@ fn coral_one(
         Ok(run) if run.status == Status::Code(0) => Check::Accepted,
         Ok(run) if unrecognized_subcommand(&run.stderr) => Check::Unavailable,
         Ok(run) => Check::Rejected(format!("{}\n{}", run.status, excerpt(&run.stderr))),
-    };
+    }
+}
 
+/// Builds the programs of `batch` and the dispatcher into one executable.
+fn build_batch(
+    coral: &Path,
+    dirs: &Dirs,
+    index: usize,
+    batch: &[&Program],
+    config: &Config,
+) -> Result<PathBuf, Verdict> {
+    let work = work_dir(dirs, &format!("batch-{index}"))?;
+    let dispatch = work.join(format!("{DISPATCH_MODULE}.core"));
+    fs::write(&dispatch, DISPATCH_CORE).map_err(|e| {
+        Verdict::Fail(format!("cannot write the dispatcher: {e}"), String::new())
+    })?;
+    let exe = work.join("programs");
+    let cores: Vec<PathBuf> = batch
+        .iter()
+        .map(|p| dirs.core.join(format!("{}.core", p.name)))
+        .collect();
+    let entry = format!("{DISPATCH_MODULE}:main");
+    let mut args: Vec<&std::ffi::OsStr> = vec!["build".as_ref()];
+    args.extend(cores.iter().map(|c| c.as_os_str()));
+    args.extend([
+        dispatch.as_os_str(),
+        "-o".as_ref(),
+        exe.as_os_str(),
+        "--entry".as_ref(),
+        entry.as_ref(),
+    ]);
+    built(
+        coral_tool(coral, &args, &work, "build", config.build_timeout * 4),
+        &exe,
+    )
+}
+
+/// Builds one program alone and runs it.
+fn build_one(coral: &Path, dirs: &Dirs, name: &str, want: &Outcome, config: &Config) -> Verdict {
+    let work = match work_dir(dirs, name) {
+        Ok(w) => w,
+        Err(v) => return v,
+    };
+    let core = dirs.core.join(format!("{name}.core"));
+    let exe = work.join(name);
     let args = [
         "build".as_ref(),
         core.as_os_str(),
         "-o".as_ref(),
         exe.as_os_str(),
     ];
-    let verdict = match tool(&args, "build", config.build_timeout) {
-        Err(e) => Verdict::Fail(format!("cannot run coral build: {e}"), String::new()),
-        Ok(run) if unrecognized_subcommand(&run.stderr) => Verdict::Fail(
-            "coral build: the binary has no `build` subcommand".into(),
-            String::new(),
-        ),
-        Ok(run) if run.status != Status::Code(0) => Verdict::Fail(
-            format!("coral build failed ({})", run.status),
-            excerpt(&run.stderr),
-        ),
-        Ok(_) if !exe.is_file() => Verdict::Fail(
-            format!("coral build exited 0 but wrote no {}", exe.display()),
-            String::new(),
-        ),
-        Ok(_) => run_executable(&exe, &work, want, config.run_timeout),
-    };
-    CoralResult { check, verdict }
+    match built(
+        coral_tool(coral, &args, &work, "build", config.build_timeout),
+        &exe,
+    ) {
+        Ok(exe) => run_executable(&exe, &[], &work, want, config.run_timeout),
+        Err(v) => v,
+    }
 }
 
-fn run_executable(exe: &Path, work: &Path, want: &Outcome, timeout: Duration) -> Verdict {
+fn built(run: std::io::Result<erl::Captured>, exe: &Path) -> Result<PathBuf, Verdict> {
+    match run {
+        Err(e) => Err(Verdict::Fail(
+            format!("cannot run coral build: {e}"),
+            String::new(),
+        )),
+        Ok(run) if unrecognized_subcommand(&run.stderr) => Err(Verdict::Fail(
+            "coral build: the binary has no `build` subcommand".into(),
+            String::new(),
+        )),
+        Ok(run) if run.status != Status::Code(0) => Err(Verdict::Fail(
+            format!("coral build failed ({})", run.status),
+            excerpt(&run.stderr),
+        )),
+        Ok(_) if !exe.is_file() => Err(Verdict::Fail(
+            format!("coral build exited 0 but wrote no {}", exe.display()),
+            String::new(),
+        )),
+        Ok(_) => Ok(exe.to_path_buf()),
+    }
+}
+
+/// Runs program `name` of a batch executable.
+fn run_program(exe: &Path, dirs: &Dirs, name: &str, want: &Outcome, config: &Config) -> Verdict {
+    match work_dir(dirs, name) {
+        Ok(work) => run_executable(exe, &[name], &work, want, config.run_timeout),
+        Err(v) => v,
+    }
+}
+
+fn run_executable(
+    exe: &Path,
+    args: &[&str],
+    work: &Path,
+    want: &Outcome,
+    timeout: Duration,
+) -> Verdict {
     let mut cmd = Command::new(exe);
-    cmd.current_dir(work).stdin(Stdio::null());
+    cmd.args(args).current_dir(work).stdin(Stdio::null());
     let run = match erl::run_captured(&mut cmd, &work.join("run"), timeout) {
         Ok(run) => run,
         Err(e) => {

@@ -1070,6 +1070,15 @@ pub struct ImageFrame {
     pub location: u32,
 }
 
+/// A loaded module as `module_info` describes it: its exports and its
+/// attributes (external term format).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImageModule {
+    pub name: String,
+    pub exports: Vec<(String, u32)>,
+    pub attributes: Vec<u8>,
+}
+
 /// One module's literals: the first slot and the external term format of
 /// the list of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1088,6 +1097,7 @@ pub struct NativeImage {
     pub literals: Vec<ImageLiterals>,
     pub funs: Vec<ImageFun>,
     pub exports: Vec<ImageExport>,
+    pub modules: Vec<ImageModule>,
     pub frames: Vec<ImageFrame>,
     /// Code-table indices of the bottom continuation and the trampoline.
     pub done: u32,
@@ -1214,6 +1224,16 @@ impl NativeImage {
             w.u32(e.arity);
             w.opt(e.code);
         }
+        w.u32(self.modules.len() as u32);
+        for m in &self.modules {
+            w.str(&m.name);
+            w.u32(m.exports.len() as u32);
+            for (f, a) in &m.exports {
+                w.str(f);
+                w.u32(*a);
+            }
+            w.bytes(&m.attributes);
+        }
         w.u32(self.frames.len() as u32);
         for f in &self.frames {
             w.u32(f.code);
@@ -1282,6 +1302,19 @@ impl NativeImage {
                 function: r.str()?,
                 arity: r.u32()?,
                 code: r.opt()?,
+            });
+        }
+        for _ in 0..r.count()? {
+            let name = r.str()?;
+            let mut exports = Vec::new();
+            for _ in 0..r.count()? {
+                exports.push((r.str()?, r.u32()?));
+            }
+            let attributes = r.bytes()?.to_vec();
+            img.modules.push(ImageModule {
+                name,
+                exports,
+                attributes,
             });
         }
         for _ in 0..r.count()? {
@@ -1393,6 +1426,20 @@ fn install(
         if addr != 0 {
             register_export(intern(&e.module)?, intern(&e.function)?, e.arity, addr);
         }
+    }
+    for m in &image.modules {
+        let exports = m
+            .exports
+            .iter()
+            .map(|(f, a)| Ok((intern(f)?, *a)))
+            .collect::<Result<Vec<_>, String>>()?;
+        crate::modules::register(
+            intern(&m.name)?,
+            crate::modules::ModuleInfo {
+                exports,
+                attributes: m.attributes.clone(),
+            },
+        );
     }
     for f in &image.frames {
         let d =
@@ -1597,6 +1644,11 @@ mod image_tests {
                 function: "f".to_string(),
                 arity: 2,
                 code: None,
+            }],
+            modules: vec![ImageModule {
+                name: "m".to_string(),
+                exports: vec![("f".to_string(), 2)],
+                attributes: vec![131, 106],
             }],
             frames: vec![ImageFrame {
                 code: 1,

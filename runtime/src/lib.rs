@@ -18,6 +18,7 @@ pub mod jit_support;
 pub mod literal;
 pub mod mailbox;
 pub mod map;
+pub mod modules;
 pub mod number;
 pub mod order;
 pub mod phash;

@@ -318,6 +318,18 @@ impl Program {
         }
         // Exported functions: the export table words and the registry.
         for m in modules {
+            let (exports, attributes) = crate::module_info(m)?;
+            let exports = exports
+                .iter()
+                .map(|(f, a)| Ok((atom(f)?, *a)))
+                .collect::<Result<Vec<_>, CodegenError>>()?;
+            coral_runtime::modules::register(
+                atom(&m.name)?,
+                coral_runtime::modules::ModuleInfo {
+                    exports,
+                    attributes,
+                },
+            );
             for (name, arity) in &m.exports {
                 let key = (m.name.to_string(), name.to_string(), *arity);
                 if let Some(&id) = compiled.entries.get(&key) {

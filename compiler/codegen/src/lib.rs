@@ -151,6 +151,33 @@ pub fn compile<M: Module>(
     function::compile_program(module, modules, target, want_clif)
 }
 
+/// What `module_info` reports of `m`: its exports, and its attributes
+/// (`[{Key, Value}]` without `file`) in the external term format.
+pub fn module_info(
+    m: &ir::Module,
+) -> Result<(Vec<(String, u32)>, Vec<u8>), CodegenError> {
+    let mut tmp = coral_runtime::heap::ProcessMemory::new();
+    let mut pairs = Vec::new();
+    for (k, v) in &m.attributes {
+        if &**k == "file" {
+            continue;
+        }
+        let key = coral_runtime::term::Term::atom(jit::atom(k)?);
+        let val = jit::build_term(&mut tmp, v)?;
+        pairs.push(tmp.tuple(&[key, val]).unwrap_or(coral_runtime::term::Term::NIL));
+    }
+    let list = tmp.list(&pairs, coral_runtime::term::Term::NIL);
+    // BEAM lists exports in the order the functions are defined.
+    let exports = m
+        .functions
+        .iter()
+        .filter(|f| matches!(f.kind, ir::FunKind::TopLevel))
+        .filter(|f| m.exports.iter().any(|(n, a)| **n == *f.name && *a == f.arity))
+        .map(|f| (f.name.to_string(), f.arity))
+        .collect();
+    Ok((exports, coral_runtime::etf::term_to_binary(list, &*tmp)))
+}
+
 /// `name` as a quoted Core Erlang atom.
 fn quoted_atom(name: &str) -> String {
     let mut s = String::from("'");

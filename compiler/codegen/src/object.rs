@@ -22,7 +22,7 @@ use coral_ir as ir;
 use coral_runtime::atom::{self, Atom};
 use coral_runtime::heap::ProcessMemory;
 use coral_runtime::jit_support::{
-    IMAGE_MAGIC, ImageExport, ImageFrame, ImageFun, ImageLiterals, ImageLocation, NativeImage,
+    IMAGE_MAGIC, ImageExport, ImageFrame, ImageFun, ImageLiterals, ImageModule, ImageLocation, NativeImage,
     PROGRAM_WORDS,
 };
 use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, types};
@@ -352,6 +352,14 @@ pub fn compile(modules: &[ir::Module], entry: &Entry) -> Result<Vec<u8>, Codegen
     let mut funs: Vec<ImageFun> = target.funs.values().cloned().collect();
     funs.sort_by_key(|f| f.slot);
     image.funs = funs;
+    for m in modules {
+        let (exports, attributes) = crate::module_info(m)?;
+        image.modules.push(ImageModule {
+            name: m.name.to_string(),
+            exports,
+            attributes,
+        });
+    }
     for (mi, m) in modules.iter().enumerate() {
         image.literals.push(ImageLiterals {
             first_slot: target.modules[mi].first_literal,

@@ -318,6 +318,10 @@ bif_table! {
     "erlang":"round"/1 => arith::round,
     "erlang":"floor"/1 => arith::floor,
     "erlang":"ceil"/1 => arith::ceil,
+    // Loaded modules (modules.rs).
+    "erlang":"get_module_info"/1 => crate::modules::get_module_info_1,
+    "erlang":"get_module_info"/2 => crate::modules::get_module_info_2,
+    "erlang":"function_exported"/3 => crate::modules::function_exported_3,
     // Processes (process/bifs.rs).
     "erlang":"self"/0 => crate::process::bifs::self_0,
     "erlang":"!"/2 => crate::process::bifs::send_2,
