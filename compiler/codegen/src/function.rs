@@ -455,6 +455,7 @@ pub fn compile_program<M: Module>(
                     runtime: &runtime,
                     out: &mut out,
                     region: ri,
+                    live_now: None,
                 };
                 e.define_region(&mut ctx, &mut fctx, want_clif)?;
             }
@@ -855,6 +856,9 @@ struct Emitter<'a, M: Module> {
     runtime: &'a HashMap<&'static str, FuncId>,
     out: &'a mut Compiled,
     region: usize,
+    /// The values live before the instruction being emitted, when an
+    /// inline allocation in it may need to collect.
+    live_now: Option<Vec<ir::Value>>,
 }
 
 /// State while building one Cranelift function.
@@ -1305,10 +1309,14 @@ impl<M: Module> Emitter<'_, M> {
                 };
                 let fast = fb.b.create_block();
                 let slow = fb.b.create_block();
+                let floats = fb.b.create_block();
                 let both = self.is_small2(fb, a, b);
-                fb.b.ins().brif(both, fast, &[], slow, &[]);
+                fb.b.ins().brif(both, fast, &[], floats, &[]);
                 fb.b.switch_to_block(fast);
                 let c = fb.b.ins().icmp(cc, a, b);
+                fb.b.ins().brif(c, then.0, &ta, else_.0, &ea);
+                fb.b.switch_to_block(floats);
+                let c = self.float_compare(fb, name, a, b, slow);
                 fb.b.ins().brif(c, then.0, &ta, else_.0, &ea);
                 fb.b.switch_to_block(slow);
                 // Term comparison never fails.
@@ -1397,7 +1405,16 @@ impl<M: Module> Emitter<'_, M> {
                 covered = need;
             }
             covered -= words.min(covered);
+            self.live_now = match &inst.op {
+                Op::Bif { name, args }
+                    if args.len() == 2 && matches!(&**name, "+" | "-" | "*" | "/") =>
+                {
+                    Some(self.live_before(bid, i))
+                }
+                _ => None,
+            };
             self.emit_inst(fb, bid, inst)?;
+            self.live_now = None;
         }
         match fused {
             Some((name, a, b)) => {
@@ -1526,6 +1543,145 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.ins().iadd_imm_s(base, offset as i64)
             }
         }
+    }
+
+    /// `x` as an `f64` when it is a boxed float, else a jump to `no`.
+    fn unbox_float(&mut self, fb: &mut Fb, x: cl::Value, no: cl::Block) -> cl::Value {
+        let boxed = fb.b.create_block();
+        let float = fb.b.create_block();
+        let tag = fb.b.ins().band_imm_s(x, TAG_MASK);
+        let is_boxed = fb.b.ins().icmp_imm_s(IntCC::Equal, tag, TAG_BOXED);
+        fb.b.ins().brif(is_boxed, boxed, &[], no, &[]);
+        fb.b.switch_to_block(boxed);
+        let h = fb
+            .b
+            .ins()
+            .load(WORD, MemFlagsData::trusted(), x, -(TAG_BOXED as i32));
+        let is_float = fb
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, h, header_word(HeaderKind::Float, 1));
+        fb.b.ins().brif(is_float, float, &[], no, &[]);
+        fb.b.switch_to_block(float);
+        fb.b.ins().load(
+            cl::types::F64,
+            MemFlagsData::trusted(),
+            x,
+            8 - TAG_BOXED as i32,
+        )
+    }
+
+    /// `x` as an `f64` when it is a small integer or a boxed float, else a
+    /// jump to `no`.
+    fn number_as_f64(&mut self, fb: &mut Fb, x: cl::Value, no: cl::Block) -> cl::Value {
+        let small = fb.b.create_block();
+        let other = fb.b.create_block();
+        let join = fb.b.create_block();
+        fb.b.append_block_param(join, cl::types::F64);
+        let t = fb.b.ins().band_imm_s(x, SMALL_MASK);
+        let is_small = fb.b.ins().icmp_imm_s(IntCC::Equal, t, SMALL_TAG);
+        fb.b.ins().brif(is_small, small, &[], other, &[]);
+        fb.b.switch_to_block(small);
+        let i = fb.b.ins().sshr_imm_u(x, 4);
+        let f = fb.b.ins().fcvt_from_sint(cl::types::F64, i);
+        fb.b.ins().jump(join, &[f.into()]);
+        fb.b.switch_to_block(other);
+        let f = self.unbox_float(fb, x, no);
+        fb.b.ins().jump(join, &[f.into()]);
+        fb.b.switch_to_block(join);
+        fb.b.block_params(join)[0]
+    }
+
+    /// Float arithmetic inline: `a op b` when both are numbers and one is
+    /// a float (the caller has ruled out two smalls) or, for `/`, any two
+    /// numbers; the boxed result goes to `join`. Anything else (a bignum,
+    /// a non-number, a result that is not finite, no room on the heap)
+    /// jumps to `slow`, the BIF, which raises or allocates as it must.
+    fn float_arith(
+        &mut self,
+        fb: &mut Fb,
+        name: &str,
+        a: cl::Value,
+        b: cl::Value,
+        slow: cl::Block,
+        join: cl::Block,
+    ) -> Result<(), CodegenError> {
+        let x = self.number_as_f64(fb, a, slow);
+        let y = self.number_as_f64(fb, b, slow);
+        let r = match name {
+            "+" => fb.b.ins().fadd(x, y),
+            "-" => fb.b.ins().fsub(x, y),
+            "*" => fb.b.ins().fmul(x, y),
+            _ => fb.b.ins().fdiv(x, y),
+        };
+        // BEAM raises badarith for an infinite or NaN result (and so for a
+        // division by zero): leave those to the BIF.
+        let abs = fb.b.ins().fabs(r);
+        let max = fb.b.ins().f64const(f64::MAX);
+        let finite = fb.b.ins().fcmp(cl::condcodes::FloatCC::LessThanOrEqual, abs, max);
+        let alloc = fb.b.create_block();
+        fb.b.ins().brif(finite, alloc, &[], slow, &[]);
+        fb.b.switch_to_block(alloc);
+        // A runtime call may come before or after this instruction, so it
+        // checks its own two words: collecting when the live set is known
+        // (the operands are unboxed already), else leaving the result to
+        // the BIF, which allocates it in a heap fragment.
+        match self.live_now.clone() {
+            Some(live) => self.ensure_space(fb, 2, &live)?,
+            None => {
+                let hp = fb
+                    .b
+                    .ins()
+                    .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+                let stop = fb
+                    .b
+                    .ins()
+                    .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+                let free = fb.b.ins().isub(stop, hp);
+                let room = fb.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, free, 16);
+                let write = fb.b.create_block();
+                fb.b.ins().brif(room, write, &[], slow, &[]);
+                fb.b.switch_to_block(write);
+            }
+        }
+        let hp = fb
+            .b
+            .ins()
+            .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+        let h = fb
+            .b
+            .ins()
+            .iconst(WORD, header_word(HeaderKind::Float, 1));
+        fb.b.ins().store(MemFlagsData::trusted(), h, hp, 0);
+        fb.b.ins().store(MemFlagsData::trusted(), r, hp, 8);
+        let nh = fb.b.ins().iadd_imm_s(hp, 16);
+        fb.b.ins()
+            .store(MemFlagsData::trusted(), nh, fb.ctx, abi::CTX_HTOP);
+        let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
+        fb.b.ins().jump(join, &[t.into()]);
+        Ok(())
+    }
+
+    /// `a < b` (and the others) of two floats, inline; anything else jumps
+    /// to `slow`. An `i8` condition.
+    fn float_compare(
+        &mut self,
+        fb: &mut Fb,
+        name: &str,
+        a: cl::Value,
+        b: cl::Value,
+        slow: cl::Block,
+    ) -> cl::Value {
+        use cl::condcodes::FloatCC;
+        let x = self.unbox_float(fb, a, slow);
+        let y = self.unbox_float(fb, b, slow);
+        let cc = match name {
+            "<" => FloatCC::LessThan,
+            ">" => FloatCC::GreaterThan,
+            "=<" => FloatCC::LessThanOrEqual,
+            _ => FloatCC::GreaterThanOrEqual,
+        };
+        fb.b.ins().fcmp(cc, x, y)
     }
 
     fn is_small2(&self, fb: &mut Fb, a: cl::Value, b: cl::Value) -> cl::Value {
@@ -1961,9 +2117,13 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.append_block_param(join, WORD);
                 let fast = fb.b.create_block();
                 let slow = fb.b.create_block();
+                let floats = fb.b.create_block();
                 fb.b.set_cold_block(slow);
                 let both = self.is_small2(fb, a[0], a[1]);
-                fb.b.ins().brif(both, fast, &[], slow, &[]);
+                fb.b.ins().brif(both, fast, &[], floats, &[]);
+                // Not two smalls: floats (or a small and a float) inline.
+                fb.b.switch_to_block(floats);
+                self.float_arith(fb, name, a[0], a[1], slow, join)?;
                 fb.b.switch_to_block(fast);
                 let (r, of) = match name {
                     "+" => {
@@ -1988,6 +2148,44 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.switch_to_block(join);
                 Ok(fb.b.block_params(join)[0])
             }
+            ("/", 2) => {
+                let join = fb.b.create_block();
+                fb.b.append_block_param(join, WORD);
+                let slow = fb.b.create_block();
+                fb.b.set_cold_block(slow);
+                self.float_arith(fb, name, a[0], a[1], slow, join)?;
+                fb.b.switch_to_block(slow);
+                let r = self.bif_or_fail(fb, name, a, line, fail)?;
+                fb.b.ins().jump(join, &[r.into()]);
+                fb.b.switch_to_block(join);
+                Ok(fb.b.block_params(join)[0])
+            }
+            ("band" | "bor" | "bxor", 2) => {
+                // Two smalls: the tag bits survive `and` and `or`; `xor`
+                // clears them, so they are set again.
+                let join = fb.b.create_block();
+                fb.b.append_block_param(join, WORD);
+                let fast = fb.b.create_block();
+                let slow = fb.b.create_block();
+                fb.b.set_cold_block(slow);
+                let both = self.is_small2(fb, a[0], a[1]);
+                fb.b.ins().brif(both, fast, &[], slow, &[]);
+                fb.b.switch_to_block(fast);
+                let r = match name {
+                    "band" => fb.b.ins().band(a[0], a[1]),
+                    "bor" => fb.b.ins().bor(a[0], a[1]),
+                    _ => {
+                        let x = fb.b.ins().bxor(a[0], a[1]);
+                        fb.b.ins().bor_imm_s(x, SMALL_TAG)
+                    }
+                };
+                fb.b.ins().jump(join, &[r.into()]);
+                fb.b.switch_to_block(slow);
+                let r = self.bif_or_fail(fb, name, a, line, fail)?;
+                fb.b.ins().jump(join, &[r.into()]);
+                fb.b.switch_to_block(join);
+                Ok(fb.b.block_params(join)[0])
+            }
             ("<" | ">" | "=<" | ">=", 2) => {
                 let cc = match name {
                     "<" => IntCC::SignedLessThan,
@@ -1999,10 +2197,15 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.append_block_param(join, WORD);
                 let fast = fb.b.create_block();
                 let slow = fb.b.create_block();
+                let floats = fb.b.create_block();
                 let both = self.is_small2(fb, a[0], a[1]);
-                fb.b.ins().brif(both, fast, &[], slow, &[]);
+                fb.b.ins().brif(both, fast, &[], floats, &[]);
                 fb.b.switch_to_block(fast);
                 let c = fb.b.ins().icmp(cc, a[0], a[1]);
+                let r = self.bool_term(fb, c);
+                fb.b.ins().jump(join, &[r.into()]);
+                fb.b.switch_to_block(floats);
+                let c = self.float_compare(fb, name, a[0], a[1], slow);
                 let r = self.bool_term(fb, c);
                 fb.b.ins().jump(join, &[r.into()]);
                 fb.b.switch_to_block(slow);
