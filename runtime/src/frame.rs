@@ -179,7 +179,9 @@ impl Hasher for AddressHasher {
 
 #[derive(Default)]
 struct Tables {
-    frames: HashMap<usize, FrameDescriptor, BuildHasherDefault<AddressHasher>>,
+    /// Continuation address to an index into `descriptors`.
+    index: HashMap<usize, u32, BuildHasherDefault<AddressHasher>>,
+    descriptors: Vec<FrameDescriptor>,
     locations: Vec<CodeLocation>,
 }
 
@@ -193,11 +195,21 @@ pub struct FrameTable {
 /// A locked view of a [`FrameTable`], held for the length of one walk.
 pub struct FrameTableReader<'a> {
     guard: RwLockReadGuard<'a, Tables>,
+    /// The last continuation found and its descriptor's index: a stack of
+    /// recursive calls repeats one continuation many times.
+    last: std::cell::Cell<(usize, u32)>,
 }
 
 impl FrameTableReader<'_> {
     pub fn get(&self, continuation: Continuation) -> Option<&FrameDescriptor> {
-        self.guard.frames.get(&continuation.address())
+        let a = continuation.address();
+        let (la, li) = self.last.get();
+        if la == a && a != 0 {
+            return self.guard.descriptors.get(li as usize);
+        }
+        let i = *self.guard.index.get(&a)?;
+        self.last.set((a, i));
+        self.guard.descriptors.get(i as usize)
     }
 
     pub fn location(&self, id: LocationId) -> Option<&CodeLocation> {
@@ -217,6 +229,7 @@ impl FrameTable {
     pub fn read(&self) -> FrameTableReader<'_> {
         FrameTableReader {
             guard: self.inner.read().unwrap_or_else(|e| e.into_inner()),
+            last: std::cell::Cell::new((0, 0)),
         }
     }
 
@@ -236,13 +249,15 @@ impl FrameTable {
             address: code_address,
         })?;
         let mut t = self.write();
-        match t.frames.get(&code_address) {
-            Some(d) if *d != descriptor => Err(FrameError::Conflict {
+        match t.index.get(&code_address) {
+            Some(&i) if t.descriptors[i as usize] != descriptor => Err(FrameError::Conflict {
                 address: code_address,
             }),
             Some(_) => Ok(c),
             None => {
-                t.frames.insert(code_address, descriptor);
+                let i = t.descriptors.len() as u32;
+                t.descriptors.push(descriptor);
+                t.index.insert(code_address, i);
                 Ok(c)
             }
         }
@@ -250,8 +265,10 @@ impl FrameTable {
 
     /// Forgets the continuations in `[start, end)` (code being unloaded).
     pub fn unregister_range(&self, start: usize, end: usize) {
+        // The descriptors stay (indices must not move); only the addresses
+        // are forgotten.
         self.write()
-            .frames
+            .index
             .retain(|&a, _| !(start..end).contains(&a));
     }
 }
