@@ -1457,7 +1457,9 @@ fn install(
 /// the arguments as strings, through `coral_boot:start/3` when the program
 /// has it (the standard library's boot: the I/O server, then the call).
 /// Returns when the runtime halts: the main process ended (status 0 for a
-/// return, 1 for a crash, reported on stderr) or `halt` was called.
+/// return, 1 for a crash, reported on stderr) or `halt` was called. The
+/// environment variable `CORAL_SCHEDULERS=N` sets the number of scheduler
+/// threads (default: one per core).
 pub fn run_program(
     code: crate::process::code::CompiledCode,
     module: &str,
@@ -1478,6 +1480,15 @@ pub fn run_program(
         initial_call: Some((m, f, u32::from(args.is_some()))),
         ..Default::default()
     };
+    let mut config = config;
+    // `CORAL_SCHEDULERS=N`: N scheduler threads (as erl's `+S N`).
+    if let Some(n) = std::env::var("CORAL_SCHEDULERS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+    {
+        config.schedulers = n;
+    }
     let rt = crate::sched::Runtime::new(config);
     let mut failed = None;
     let req = rt.run_main_request(code::compiled_entry, &opts, |p| {

@@ -21,6 +21,11 @@
 //! `erl` is the oracle: the checksum Coral prints must be the one `erl`
 //! prints for the same count, in every run, or the bench fails.
 //!
+//! A line `%% vs_erl schedulers: 1 2` runs the program once per listed
+//! count of scheduler threads (`erl +S N:N`, `CORAL_SCHEDULERS=N`), as rows
+//! `NAME/S1`, `NAME/S2`: the process benchmarks (spawn, ring, ping-pong,
+//! and the parallel speed-up) use it.
+//!
 //! Environment: `VS_ERL_RUNS` (runs per program, default 5), `VS_ERL_SCALE`
 //! (a factor on every iteration count, default 1), `CORAL_RUNTIME_LIB` (the
 //! runtime library to link with, else the newest `libcoral_runtime*.a`
@@ -51,11 +56,20 @@ const NATIVE_LIBS: &[&str] = &["-lpthread", "-lm", "-lc"];
 
 /// The marker of the line giving a program's iteration count.
 const ITERATIONS_MARK: &str = "%% vs_erl iterations:";
+/// The marker of the line listing scheduler-thread counts to run a program
+/// with (`erl +S N:N`, `CORAL_SCHEDULERS=N`); without it, both sides use
+/// their default (one per core).
+const SCHEDULERS_MARK: &str = "%% vs_erl schedulers:";
 
+#[derive(Clone)]
 struct Program {
+    /// The module.
+    module: String,
+    /// The row's name: the module, with `/S<n>` for a scheduler count.
     name: String,
     source: PathBuf,
     iterations: u64,
+    schedulers: Option<u32>,
 }
 
 /// One side of the comparison: how to run a program with a count.
@@ -121,9 +135,17 @@ fn run() -> Result<(), String> {
     println!("runs per program: {runs}\n");
 
     let mut rows = Vec::new();
+    let mut built_modules: Vec<(String, PathBuf)> = Vec::new();
     for p in &programs {
         let built = Instant::now();
-        let exe = build(p, &scratch, &runtime)?;
+        let exe = match built_modules.iter().find(|(m, _)| *m == p.module) {
+            Some((_, e)) => e.clone(),
+            None => {
+                let e = build(p, &scratch, &runtime)?;
+                built_modules.push((p.module.clone(), e.clone()));
+                e
+            }
+        };
         println!(
             "{}: built with erlc and Coral in {:.0} ms; timing {runs} runs of 0 and {} iterations",
             p.name,
@@ -135,7 +157,7 @@ fn run() -> Result<(), String> {
 
     println!();
     println!(
-        "{:<8} {:>8} {:>24}  {:>10} {:>24}  {:>10} {:>9}  checksum",
+        "{:<14} {:>8} {:>24}  {:>10} {:>24}  {:>10} {:>9}  checksum",
         "program",
         "N",
         "erl net ms (min..max)",
@@ -146,7 +168,7 @@ fn run() -> Result<(), String> {
     );
     for r in &rows {
         println!(
-            "{:<8} {:>8} {:>24}  {:>10} {:>24}  {:>10} {:>9.2}  {}",
+            "{:<14} {:>8} {:>24}  {:>10} {:>24}  {:>10} {:>9.2}  {}",
             r.name,
             r.iterations,
             spread(&r.erl.net),
@@ -189,11 +211,35 @@ fn find_programs(dir: &Path, scale: f64) -> Result<Vec<Program>, String> {
             .parse()
             .map_err(|e| format!("{}: bad iteration count {count:?}: {e}", path.display()))?;
         let iterations = ((count as f64 * scale).round() as u64).max(1);
-        programs.push(Program {
-            name,
-            source: path,
-            iterations,
-        });
+        let counts: Vec<u32> = match text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(SCHEDULERS_MARK))
+        {
+            Some(list) => list
+                .split_whitespace()
+                .map(|n| n.parse::<u32>().map_err(|e| format!("{}: {n:?}: {e}", path.display())))
+                .collect::<Result<_, _>>()?,
+            None => Vec::new(),
+        };
+        if counts.is_empty() {
+            programs.push(Program {
+                module: name.clone(),
+                name,
+                source: path,
+                iterations,
+                schedulers: None,
+            });
+        } else {
+            for n in counts {
+                programs.push(Program {
+                    module: name.clone(),
+                    name: format!("{name}/S{n}"),
+                    source: path.clone(),
+                    iterations,
+                    schedulers: Some(n),
+                });
+            }
+        }
     }
     programs.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(programs)
@@ -279,7 +325,7 @@ fn build(p: &Program, scratch: &Path, runtime: &Path) -> Result<PathBuf, String>
             .arg(&p.source),
         &format!("erlc +to_core {}", p.source.display()),
     )?;
-    let core = scratch.join(format!("{}.core", p.name));
+    let core = scratch.join(format!("{}.core", p.module));
     let bytes = std::fs::read(&core).map_err(|e| format!("{}: {e}", core.display()))?;
     let file = core.display().to_string();
     let ast = coral_syntax::parse_module_bytes(&file, &bytes).map_err(|d| d.render())?;
@@ -287,15 +333,15 @@ fn build(p: &Program, scratch: &Path, runtime: &Path) -> Result<PathBuf, String>
         .map_err(|e| format!("{file}: {e}"))?;
     coral_ir::verify(&ir).map_err(|e| format!("{file}: the IR failed verification: {e:?}"))?;
     let entry = coral_codegen::object::Entry {
-        module: p.name.clone(),
+        module: p.module.clone(),
         function: "main".to_string(),
         arity: 1,
     };
     let object = coral_codegen::object::compile(&[ir], &entry)
         .map_err(|e| format!("{file}: cannot compile: {e}"))?;
-    let obj_path = scratch.join(format!("{}.o", p.name));
+    let obj_path = scratch.join(format!("{}.o", p.module));
     std::fs::write(&obj_path, object).map_err(|e| format!("{}: {e}", obj_path.display()))?;
-    let exe = scratch.join(format!("{}.coral", p.name));
+    let exe = scratch.join(format!("{}.coral", p.module));
     checked(
         Command::new("cc")
             .arg("-o")
@@ -320,15 +366,21 @@ fn run_once(
     let mut cmd = match side {
         Side::Erl => {
             let mut c = Command::new("erl");
+            if let Some(n) = p.schedulers {
+                c.arg("+S").arg(format!("{n}:{n}"));
+            }
             c.arg("-noshell")
                 .arg("-pa")
                 .arg(scratch)
                 .arg("-eval")
-                .arg(format!("{}:main([\"{count}\"]), halt().", p.name));
+                .arg(format!("{}:main([\"{count}\"]), halt().", p.module));
             c
         }
         Side::Coral => {
             let mut c = Command::new(exe);
+            if let Some(n) = p.schedulers {
+                c.env("CORAL_SCHEDULERS", n.to_string());
+            }
             c.arg(count.to_string());
             c
         }
