@@ -9,6 +9,7 @@ pub mod binary;
 pub mod copy;
 pub mod display;
 pub mod etf;
+pub mod ets;
 pub mod float_text;
 pub mod frame;
 pub mod fun;

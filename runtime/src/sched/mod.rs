@@ -423,6 +423,11 @@ impl RuntimeInner {
         }
     }
 
+    /// Whether a process with pid data `data` is alive.
+    pub(crate) fn table_has(&self, data: u64) -> bool {
+        self.table.get(data).is_some()
+    }
+
     fn is_main(&self, data: u64) -> bool {
         self.main_pid.load(Ordering::Acquire) == data
     }
@@ -1064,6 +1069,7 @@ fn exit_process(rt: &Arc<RuntimeInner>, task: &Task, p: &mut Process, reason: Me
     }
     task.state.store(EXITED, Ordering::SeqCst);
     rt.table.remove(me);
+    crate::ets::owner_exited(rt, me);
     if let Some(name) = task.registered_name() {
         rt.registry.unregister_if(name, me);
     }
