@@ -151,6 +151,51 @@ struct Unwind {
     handler: usize,
 }
 
+/// The callers a stack trace lists after the raising function, as BEAM
+/// lists them: the frames from the innermost catch down (BEAM records the
+/// trace once the stack is cut back to the catch), that is the call the
+/// catching function was making inside its `try`, then its own callers;
+/// a run of frames of one call site (recursion through a `try`) counts once.
+/// Nothing when no catch is active. At most `BACKTRACE_DEPTH - 1` entries.
+fn trace_callers(m: &ProcessMemory) -> Vec<LocationId> {
+    let reader = global_frames().read();
+    let stack = m.stack();
+    let mut above: Option<(usize, LocationId)> = None;
+    let mut caught = false;
+    let mut out: Vec<LocationId> = Vec::new();
+    let mut last: Option<usize> = None;
+    let _ = walk_frames(stack, &reader, |f| {
+        let is_catch = f.descriptor.catch_slots().first().is_some_and(|&slot| {
+            Term::from_raw(stack[f.slot_offset(slot as usize)])
+                .catch_handler()
+                .is_some()
+        });
+        let loc = f.descriptor.location();
+        let addr = f.continuation.address();
+        if !caught {
+            if is_catch {
+                caught = true;
+                // The call the catching function made inside its `try`.
+                let (a, l) = above.unwrap_or((addr, loc));
+                if l.0 != u32::MAX {
+                    out.push(l);
+                    last = Some(a);
+                }
+            } else {
+                above = Some((addr, loc));
+            }
+            return true;
+        }
+        if is_catch || loc.0 == u32::MAX || last == Some(addr) {
+            return true;
+        }
+        last = Some(addr);
+        out.push(loc);
+        out.len() + 1 < BACKTRACE_DEPTH
+    });
+    out
+}
+
 /// The first catch frame on the stack, and the locations of the frames
 /// above it (innermost first, at most `BACKTRACE_DEPTH`).
 fn find_handler(m: &ProcessMemory) -> (Option<Unwind>, Vec<LocationId>) {
@@ -202,7 +247,7 @@ fn deliver(m: &mut ProcessMemory, class: Class, reason: Term, raw: Term) -> usiz
 /// Builds `{Class, Frames}` for a fresh raise at `loc` (a `LocationId`,
 /// `u32::MAX` when unknown), the first entry showing `args` when given.
 fn fresh_trace(m: &mut ProcessMemory, class: Class, loc: u32, args: Option<Term>) -> Term {
-    let (_, callers) = find_handler(m);
+    let callers = trace_callers(m);
     let mut entries = Vec::new();
     if loc != u32::MAX
         && let Some(e) = trace_entry(m, LocationId(loc), args)
@@ -245,6 +290,73 @@ pub unsafe extern "C" fn coral_jit_raise(
     guarded(|| {
         let class = class_from_u64(class);
         let raw = fresh_trace(m, class, loc, None);
+        deliver(m, class, reason, raw)
+    })
+}
+
+/// A raise of the exception a BIF call just failed with: the trace starts
+/// with the BIF's own entry `{Module, Name, Args, [{error_info, ...}]}`
+/// (or, after `error(Reason, Args)`, the caller's entry with `Args`), then
+/// the caller at `loc`, as BEAM's traces do.
+///
+/// # Safety
+/// As [`coral_jit_raise`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn coral_jit_raise_bif(
+    ctx: *mut ProcessContext,
+    class: u64,
+    reason: Term,
+    loc: u32,
+) -> usize {
+    // SAFETY: per the contract.
+    let m = unsafe { ProcessMemory::from_context(ctx) };
+    guarded(|| {
+        let class = class_from_u64(class);
+        let raw = match bif::take_failure() {
+            Some(bif::Failure::Args(args)) => fresh_trace(m, class, loc, Some(args)),
+            Some(bif::Failure::Stack(st)) => m
+                .tuple(&[Term::atom(class.atom()), st])
+                .unwrap_or(Term::NIL),
+            Some(bif::Failure::Bif(e, args)) => {
+                let rest = fresh_trace(m, class, loc, None);
+                let rest = raw_trace_frames(m, rest);
+                let errors = if e.module == "erlang" {
+                    "erl_erts_errors"
+                } else {
+                    "erl_stdlib_errors"
+                };
+                let info = |m: &mut ProcessMemory| -> Option<Term> {
+                    let key = Term::atom(Atom::intern("module").ok()?);
+                    let val = Term::atom(Atom::intern(errors).ok()?);
+                    let map = m.flatmap(&[key], &[val])?;
+                    let ei = m.tuple(&[Term::atom(atom::ERROR_INFO), map])?;
+                    Some(m.list(&[ei], Term::NIL))
+                };
+                let info = info(m).unwrap_or(Term::NIL);
+                let arglist = m.list(&args, Term::NIL);
+                let first = m
+                    .tuple(&[
+                        Term::atom(intern(e.module).unwrap_or(atom::UNDEFINED)),
+                        Term::atom(intern(e.name).unwrap_or(atom::UNDEFINED)),
+                        arglist,
+                        info,
+                    ])
+                    .unwrap_or(Term::NIL);
+                let mut entries = vec![first];
+                let mut l = rest;
+                while let Some((h, t)) = l.cons_parts(&*m) {
+                    if entries.len() >= BACKTRACE_DEPTH {
+                        break;
+                    }
+                    entries.push(h);
+                    l = t;
+                }
+                let list = m.list(&entries, Term::NIL);
+                m.tuple(&[Term::atom(class.atom()), list])
+                    .unwrap_or(Term::NIL)
+            }
+            None => fresh_trace(m, class, loc, None),
+        };
         deliver(m, class, reason, raw)
     })
 }
@@ -303,7 +415,7 @@ pub unsafe extern "C" fn coral_jit_undef(
     guarded(|| {
         let arglist = m.list(&args, Term::NIL);
         let first = m.tuple(&[module, name, arglist, Term::NIL]);
-        let (_, callers) = find_handler(m);
+        let callers = trace_callers(m);
         let mut entries: Vec<Term> = first.into_iter().collect();
         let _ = loc;
         for l in callers {
@@ -495,7 +607,7 @@ pub fn raise_at(
     let raw = match call {
         Some((md, f, args)) => {
             let first = m.tuple(&[Term::atom(md), Term::atom(f), args, Term::NIL]);
-            let (_, callers) = find_handler(m);
+            let callers = trace_callers(m);
             let mut entries: Vec<Term> = first.into_iter().collect();
             for l in callers {
                 if entries.len() >= BACKTRACE_DEPTH {

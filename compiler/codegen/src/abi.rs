@@ -225,7 +225,16 @@ pub const RECV_RESUMED: RuntimeFn = RuntimeFn {
     ret: Some(W),
 };
 
+/// `coral_jit_raise_bif(ctx, class, reason, loc) -> handler`: a raise
+/// right after a failed BIF call (its trace starts with the BIF's entry).
+pub const RAISE_BIF: RuntimeFn = RuntimeFn {
+    name: "coral_jit_raise_bif",
+    params: &[W, W, W, I32],
+    ret: Some(W),
+};
+
 pub const RUNTIME_FNS: &[&RuntimeFn] = &[
+    &RAISE_BIF,
     &APPLY,
     &RECV_PEEK,
     &RECV_NEXT,

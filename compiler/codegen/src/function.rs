@@ -115,9 +115,11 @@ struct Plan {
     pure_header: Option<BlockId>,
     entry_resume: Option<FuncId>,
     closure_stub: Option<FuncId>,
+    /// Values that are number literals (a small integer or a float).
+    number_literals: std::collections::HashSet<ir::Value>,
 }
 
-fn plan(f: &ir::Function) -> Result<Plan, CodegenError> {
+fn plan(m: &ir::Module, f: &ir::Function) -> Result<Plan, CodegenError> {
     let n = f.blocks.len();
     if n == 0 {
         return Err(CodegenError::new(format!(
@@ -264,7 +266,24 @@ fn plan(f: &ir::Function) -> Result<Plan, CodegenError> {
             }
         }
     }
+    let mut number_literals = std::collections::HashSet::new();
+    for b in &f.blocks {
+        for i in &b.insts {
+            let is_number = match &i.op {
+                Op::Const(Const::Int(_)) => true,
+                Op::Const(Const::Lit(l)) => matches!(
+                    m.literals.get(l.0 as usize),
+                    Some(ir::Term::Float(_) | ir::Term::Int(_))
+                ),
+                _ => false,
+            };
+            if is_number && let Some(&v) = i.results.first() {
+                number_literals.insert(v);
+            }
+        }
+    }
     Ok(Plan {
+        number_literals,
         region_of,
         regions,
         live_in: l.live_in,
@@ -309,7 +328,7 @@ pub fn compile_program<M: Module>(
     for m in modules {
         let mut v = Vec::new();
         for f in &m.functions {
-            v.push(plan(f)?);
+            v.push(plan(m, f)?);
         }
         plans.push(v);
     }
@@ -456,6 +475,7 @@ pub fn compile_program<M: Module>(
                     out: &mut out,
                     region: ri,
                     live_now: None,
+                    plain_raise: false,
                 };
                 e.define_region(&mut ctx, &mut fctx, want_clif)?;
             }
@@ -859,6 +879,10 @@ struct Emitter<'a, M: Module> {
     /// The values live before the instruction being emitted, when an
     /// inline allocation in it may need to collect.
     live_now: Option<Vec<ir::Value>>,
+    /// The instruction being emitted raises, when it fails, from the
+    /// current function without a BIF entry first (BEAM's `+`/`-` with a
+    /// literal operand and `/` are instructions, not BIF calls).
+    plain_raise: bool,
 }
 
 /// State while building one Cranelift function.
@@ -1726,6 +1750,21 @@ impl<M: Module> Emitter<'_, M> {
 
     /// Raises the exception a BIF left in the exception slot.
     fn raise_from_slot(&mut self, fb: &mut Fb, line: Option<u32>) -> Result<(), CodegenError> {
+        self.raise_from_slot_with(fb, line, &abi::RAISE_BIF)
+    }
+
+    /// Raises the exception a runtime operation (not a BIF) left in the
+    /// exception slot.
+    fn raise_op_from_slot(&mut self, fb: &mut Fb, line: Option<u32>) -> Result<(), CodegenError> {
+        self.raise_from_slot_with(fb, line, &abi::RAISE)
+    }
+
+    fn raise_from_slot_with(
+        &mut self,
+        fb: &mut Fb,
+        line: Option<u32>,
+        raise: &abi::RuntimeFn,
+    ) -> Result<(), CodegenError> {
         let exc = fb
             .exc
             .ok_or_else(|| CodegenError::new("raise without an exception slot"))?;
@@ -1734,7 +1773,7 @@ impl<M: Module> Emitter<'_, M> {
         let loc = self.location(line);
         let locv = fb.b.ins().iconst(cl::types::I32, loc as i64);
         let c = fb.ctx;
-        let h = self.call_rt(fb, &abi::RAISE, &[c, class, reason, locv])?;
+        let h = self.call_rt(fb, raise, &[c, class, reason, locv])?;
         self.enter_handler(fb, h);
         Ok(())
     }
@@ -1791,7 +1830,11 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.set_cold_block(raise);
                 fb.b.ins().brif(bad, raise, &[], ok, &[]);
                 fb.b.switch_to_block(raise);
-                self.raise_from_slot(fb, line)?;
+                if self.plain_raise {
+                    self.raise_op_from_slot(fb, line)?;
+                } else {
+                    self.raise_from_slot(fb, line)?;
+                }
             }
         }
         fb.b.switch_to_block(ok);
@@ -2017,8 +2060,20 @@ impl<M: Module> Emitter<'_, M> {
                 self.set(fb, res.ok_or_else(no_result)?, t);
             }
             Op::Bif { name, args } => {
+                let lit = |i: usize| {
+                    args.get(i)
+                        .is_some_and(|v| self.p.number_literals.contains(v))
+                };
+                self.plain_raise = match (&**name, args.len()) {
+                    ("+", 2) => lit(0) || lit(1),
+                    ("-", 2) => lit(1),
+                    ("/", 2) => true,
+                    _ => false,
+                };
                 let vals: Vec<cl::Value> = args.iter().map(|v| self.get(fb, *v)).collect();
-                let r = self.inline_bif(fb, name, &vals, inst.line, None)?;
+                let r = self.inline_bif(fb, name, &vals, inst.line, None);
+                self.plain_raise = false;
+                let r = r?;
                 self.set(fb, res.ok_or_else(no_result)?, r);
             }
             Op::TryExit => {
@@ -2872,7 +2927,7 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.set_cold_block(raise);
         fb.b.ins().brif(bad, raise, &[], ok, &[]);
         fb.b.switch_to_block(raise);
-        self.raise_from_slot(fb, line)?;
+        self.raise_op_from_slot(fb, line)?;
         fb.b.switch_to_block(ok);
         Ok(())
     }

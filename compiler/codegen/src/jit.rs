@@ -63,6 +63,7 @@ fn runtime_symbols() -> Vec<(&'static str, *const u8)> {
         ),
         ("coral_jit_call_bif", coral_jit_call_bif as *const u8),
         ("coral_jit_raise", coral_jit_raise as *const u8),
+        ("coral_jit_raise_bif", coral_jit_raise_bif as *const u8),
         ("coral_jit_match_fail", coral_jit_match_fail as *const u8),
         ("coral_jit_undef", coral_jit_undef as *const u8),
         ("coral_jit_reraise", coral_jit_reraise as *const u8),

@@ -237,6 +237,7 @@ pub fn with_bif_exports(modules: &[ir::Module]) -> Result<Vec<ir::Module>, Codeg
             }
         }
     }
+    all.push(erts_helpers()?);
     if wanted.is_empty() {
         return Ok(all);
     }
@@ -264,6 +265,34 @@ pub fn with_bif_exports(modules: &[ir::Module]) -> Result<Vec<ir::Module>, Codeg
         .map_err(|e| CodegenError::new(format!("BIF export entries: {}", e.message)))?;
     all.push(m);
     Ok(all)
+}
+
+/// The module of Erlang code the runtime's BIFs hand work to when it must
+/// wait for a message (see `coral_runtime::process::code::trap`):
+/// `process_info/2` of another process sends a request and waits for the
+/// answer.
+pub const ERTS_HELPERS: &str = "coral_erts";
+
+fn erts_helpers() -> Result<ir::Module, CodegenError> {
+    let text = "module 'coral_erts' ['process_info'/3]
+    attributes []
+'process_info'/3 =
+    fun (Pid, Items, Single) ->
+        let <Ref> = call 'erlang':'coral_process_info_request'(Pid, Items)
+        in  receive
+              <{R, Answer}> when call 'erlang':'=:='(R, Ref) ->
+                  case <Single, Answer> of
+                    <'true', [{'registered_name', []}|[]]> when 'true' -> []
+                    <'true', [One|[]]> when 'true' -> One
+                    <_, _> when 'true' -> Answer
+                  end
+            after 'infinity' -> 'undefined'
+end
+";
+    let ast = coral_syntax::parse_module("coral_erts (runtime helpers)", text)
+        .map_err(|d| CodegenError::new(format!("runtime helpers: {d:?}")))?;
+    coral_ir::lower(&ast)
+        .map_err(|e| CodegenError::new(format!("runtime helpers: {}", e.message)))
 }
 
 /// The CLIF text of every function of `module`, as `coral dump --stage

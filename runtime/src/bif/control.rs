@@ -36,6 +36,41 @@ pub(super) fn error_3(_: &mut ProcessMemory, a: &[Term]) -> BifResult {
     Err(Exception::error(a[0]))
 }
 
+/// `erlang:raise(Class, Reason, Stacktrace)`: raises with the given
+/// stack trace (see `Failure::Stack`); with a bad class or trace it does
+/// not raise but returns `badarg`, as BEAM's does.
+pub(super) fn raise_3(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let class = match a[0].atom_value() {
+        Some(c) if c == atom::ERROR => super::Class::Error,
+        Some(c) if c == atom::EXIT => super::Class::Exit,
+        Some(c) if c == atom::THROW => super::Class::Throw,
+        _ => return Ok(Term::atom(atom::BADARG)),
+    };
+    let Some(frames) = list_elements(p, a[2]) else {
+        return Ok(Term::atom(atom::BADARG));
+    };
+    let frame_ok = |f: &Term| match f.tuple_elements(p) {
+        Some(&[m, fun, ar, loc]) => {
+            m.atom_value().is_some()
+                && fun.atom_value().is_some()
+                && (ar.small_value().is_some_and(|n| n >= 0) || list_elements(p, ar).is_some())
+                && list_elements(p, loc).is_some()
+        }
+        Some(&[_, args, loc]) => {
+            (args.small_value().is_some() || list_elements(p, args).is_some())
+                && list_elements(p, loc).is_some()
+        }
+        _ => false,
+    };
+    if !frames.iter().all(frame_ok) {
+        return Ok(Term::atom(atom::BADARG));
+    }
+    Err(Exception {
+        class,
+        reason: a[1],
+    })
+}
+
 /// `erlang:throw(Any)`.
 pub(super) fn throw_1(_: &mut ProcessMemory, a: &[Term]) -> BifResult {
     Err(Exception::throw(a[0]))

@@ -390,6 +390,10 @@ bif_table! {
     "erlang":"erase"/1 => crate::process::bifs::erase_1,
     "erlang":"erase"/0 => crate::process::bifs::erase_0,
     "erlang":"get_keys"/0 => crate::process::bifs::get_keys_0,
+    "erlang":"get_keys"/1 => crate::process::bifs::get_keys_1,
+    "erlang":"coral_process_info_request"/2 => crate::process::bifs::process_info_request_2,
+    "erts_debug":"flat_size"/1 => crate::process::bifs::flat_size_1,
+    "erts_debug":"size"/1 => crate::process::bifs::flat_size_1,
     "erlang":"make_ref"/0 => crate::process::bifs::make_ref_0,
     "erlang":"yield"/0 => crate::process::bifs::yield_0,
     "erlang":"node"/0 => crate::process::bifs::node_0,
@@ -415,6 +419,7 @@ bif_table! {
     "erlang":"error"/2 => control::error_2,
     "erlang":"error"/3 => control::error_3,
     "erlang":"throw"/1 => control::throw_1,
+    "erlang":"raise"/3 => control::raise_3,
     "erlang":"exit"/1 => control::exit_1,
     "erlang":"halt"/0 => control::halt_0,
     "erlang":"halt"/1 => control::halt_1,
@@ -507,6 +512,7 @@ pub unsafe extern "C" fn coral_call_bif(
     match outcome {
         Ok(t) => t,
         Err(e) => {
+            note_failure(index as usize, args);
             // SAFETY: the caller passes a writable slot.
             unsafe {
                 *exc = ExceptionSlot {
@@ -517,6 +523,44 @@ pub unsafe extern "C" fn coral_call_bif(
             Term::NON_VALUE
         }
     }
+}
+
+/// What the stack trace of the exception a BIF call just raised starts
+/// with (see [`take_failure`]).
+#[derive(Clone, Debug)]
+pub enum Failure {
+    /// The BIF itself failed: `{Module, Name, Args, [{error_info, ...}]}`.
+    Bif(&'static BifEntry, Vec<Term>),
+    /// `erlang:error(Reason, Args)`: the caller's entry shows `Args`.
+    Args(Term),
+    /// `erlang:raise(Class, Reason, Stacktrace)`: this stack trace.
+    Stack(Term),
+}
+
+thread_local! {
+    static LAST_FAILURE: std::cell::RefCell<Option<Failure>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Records how the BIF at `index` failed with `args`. The raising BIFs
+/// (`error`, `exit`, `throw`) raise on behalf of their caller: their
+/// traces start at the caller, as BEAM's do.
+fn note_failure(index: usize, args: &[Term]) {
+    let Some(e) = TABLE.get(index) else { return };
+    let f = match (e.module, e.name, args) {
+        ("erlang", "error", [_, a, ..]) if a.atom_value() != Atom::existing("none") => {
+            Some(Failure::Args(*a))
+        }
+        ("erlang", "raise", [_, _, st]) => Some(Failure::Stack(*st)),
+        ("erlang", "error" | "exit" | "throw" | "raise" | "nif_error" | "halt", _) => None,
+        _ => Some(Failure::Bif(e, args.to_vec())),
+    };
+    LAST_FAILURE.with(|l| *l.borrow_mut() = f);
+}
+
+/// How the last BIF call on this thread that failed did so, taken: read
+/// right after the failing call, while its argument terms are still valid.
+pub fn take_failure() -> Option<Failure> {
+    LAST_FAILURE.with(|l| l.borrow_mut().take())
 }
 
 // ---------------------------------------------------------------------------

@@ -308,17 +308,50 @@ pub(crate) fn is_process_alive_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult
     with(m, |p| Ok(Term::boolean(p.is_process_alive(a[0]).map_err(bif_error)?)))
 }
 
-/// `process_info(self(), Item | [Item])`; other processes answer by
-/// message, which a BIF cannot wait for, so they are not supported yet.
+/// Items of `process_info/2`'s second argument; whether it was one atom.
+fn info_items(m: &ProcessMemory, t: Term) -> Result<(Vec<InfoItem>, bool), Exception> {
+    if let Some(a) = t.atom_value() {
+        return Ok((vec![InfoItem::from_atom(a).ok_or_else(Exception::badarg)?], true));
+    }
+    let items = list_elements(m, t)
+        .ok_or_else(Exception::badarg)?
+        .iter()
+        .map(|t| t.atom_value().and_then(InfoItem::from_atom))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(Exception::badarg)?;
+    Ok((items, false))
+}
+
+/// `process_info(Pid, Item | [Item])`. Another process answers by message:
+/// the call continues in `coral_erts:process_info/3`, which waits for it.
 pub(crate) fn process_info_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
     with(m, |p| {
         if a[0] != p.pid() {
-            return Err(Exception::badarg());
+            if !a[0].is_local_pid() {
+                return Err(Exception::badarg());
+            }
+            let (items, single) = info_items(&p.mem, a[1])?;
+            let names: Vec<Term> = items.iter().map(|i| named(i.name())).collect();
+            let list = p.mem.list(&names, Term::NIL);
+            return code::trap(
+                &mut p.mem,
+                "coral_erts",
+                "process_info",
+                &[a[0], list, Term::boolean(single)],
+            );
         }
         if let Some(item) = a[1].atom_value() {
             let it = InfoItem::from_atom(item).ok_or_else(Exception::badarg)?;
             let l = p.process_info_self(&[it]);
-            return Ok(l.cons_parts(&p.mem).map_or(Term::NIL, |(h, _)| h));
+            let pair = l.cons_parts(&p.mem).map_or(Term::NIL, |(h, _)| h);
+            // `registered_name` alone answers `[]`, not a pair, for a
+            // process with no name.
+            if it == InfoItem::RegisteredName
+                && pair.tuple_elements(&p.mem).is_some_and(|e| e.get(1) == Some(&Term::NIL))
+            {
+                return Ok(Term::NIL);
+            }
+            return Ok(pair);
         }
         let items = list_elements(&p.mem, a[1]).ok_or_else(Exception::badarg)?;
         let items = items
@@ -333,9 +366,31 @@ pub(crate) fn process_info_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
 pub(crate) fn process_info_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
     with(m, |p| {
         if a[0] != p.pid() {
-            return Err(Exception::badarg());
+            if !a[0].is_local_pid() {
+                return Err(Exception::badarg());
+            }
+            let names: Vec<Term> = InfoItem::default_items()
+                .iter()
+                .map(|i| named(i.name()))
+                .collect();
+            let list = p.mem.list(&names, Term::NIL);
+            return code::trap(
+                &mut p.mem,
+                "coral_erts",
+                "process_info",
+                &[a[0], list, Term::atom(atom::FALSE)],
+            );
         }
         Ok(p.process_info_self(InfoItem::default_items()))
+    })
+}
+
+/// `erlang:coral_process_info_request(Pid, Items)`: asks `Pid` for the
+/// items; the answer comes as the message `{Ref, Answer}`.
+pub(crate) fn process_info_request_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        let (items, _) = info_items(&p.mem, a[1])?;
+        p.process_info_request(a[0], &items).map_err(bif_error)
     })
 }
 
@@ -367,6 +422,30 @@ pub(crate) fn erase_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
 
 pub(crate) fn get_keys_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
     with(m, |p| Ok(p.dict_keys()))
+}
+
+/// `get_keys(Value)`: the keys whose value is `Value`.
+pub(crate) fn get_keys_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        let mut keys = Vec::new();
+        let mut l = p.dict_all();
+        while let Some((pair, rest)) = l.cons_parts(&p.mem) {
+            if let Some(&[k, v]) = pair.tuple_elements(&p.mem)
+                && crate::order::exact_eq(v, a[0], &p.mem)
+            {
+                keys.push(k);
+            }
+            l = rest;
+        }
+        Ok(p.mem.list(&keys, Term::NIL))
+    })
+}
+
+/// `erts_debug:flat_size(Term)` and `erts_debug:size(Term)` (Coral does
+/// not keep sharing inside terms apart, so both are the flat size).
+pub(crate) fn flat_size_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let n = crate::copy::size_of(a[0], &*m);
+    Ok(m.int(n as i64))
 }
 
 // ----- references, scheduling -----------------------------------------------------

@@ -303,6 +303,35 @@ fn apply(m: &mut ProcessMemory, a: Term, b: Term, args: Term, loc: u32) -> (u64,
     }
 }
 
+/// Makes a BIF's work continue in Erlang code: pushes an apply frame for
+/// `module:function(Args...)` and returns the word compiled code returns
+/// into it with (not a term: only the BIF-call path of compiled code, and
+/// `apply`, which return the BIF's result to the continuation on top of the
+/// stack, may see it). For BIFs that must wait for a message.
+pub(crate) fn trap(
+    m: &mut ProcessMemory,
+    module: &str,
+    function: &str,
+    args: &[Term],
+) -> Result<Term, Exception> {
+    let (Some(md), Some(f)) = (Atom::existing(module), Atom::existing(function)) else {
+        return Err(Exception::error_atom(atom::UNDEF));
+    };
+    let code = crate::jit_support::lookup_export(md, f, args.len() as u32)
+        .ok_or_else(|| Exception::error_atom(atom::UNDEF))?;
+    let (Some(code), Some(apply)) = (
+        Continuation::new(code),
+        installed().and_then(|c| Continuation::new(c.apply)),
+    ) else {
+        return Err(Exception::badarg());
+    };
+    let n = Term::from_raw((args.len() as u64) << 2);
+    let l = m.list(args, Term::NIL);
+    m.push_frame(apply, &[Term::from_raw(code.to_word()), n, l])
+        .map_err(|_| Exception::system_limit())?;
+    Ok(Term::from_raw(0))
+}
+
 /// `recv_wait_timeout(Timeout)` from compiled code: 0 = look at the
 /// mailbox again, 1 = timed out, 2 = suspend (return `WAIT`), 3 = a bad
 /// timeout (raised; `*out` is the handler).

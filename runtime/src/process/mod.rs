@@ -324,6 +324,11 @@ pub(crate) struct WaitState {
     /// The current receive's timer, while it runs.
     pub(crate) timer: Option<RefId>,
     pub(crate) timed_out: bool,
+    /// Queue length the current receive has waited with: a wait only
+    /// returns to look at the mailbox again when the queue grew past it
+    /// (a receive with no clauses never moves its save pointer, so an old
+    /// message at the save pointer must not wake it).
+    pub(crate) seen_len: usize,
 }
 
 /// A process: its memory (first, so the context pointer is the process
@@ -677,6 +682,7 @@ impl Process {
             self.rt.timers.cancel(t);
         }
         self.wait.timed_out = false;
+        self.wait.seen_len = 0;
         self.wait.seq += 1;
     }
 
@@ -685,7 +691,10 @@ impl Process {
         if self.wait.timed_out {
             return wait::TIMED_OUT;
         }
-        if self.queue.peek().is_some() {
+        self.handle_signals();
+        let len = self.queue.len();
+        if len > self.wait.seen_len {
+            self.wait.seen_len = len;
             return wait::RECHECK;
         }
         let ms = if timeout == Term::atom(atom::INFINITY) {
@@ -717,7 +726,7 @@ impl Process {
 
     /// Whether a waiting process has something to wake for.
     pub(crate) fn wait_satisfied(&self) -> bool {
-        self.wait.timed_out || self.queue.peek().is_some()
+        self.wait.timed_out || self.queue.len() > self.wait.seen_len
     }
 
     // ----- garbage collection --------------------------------------------
