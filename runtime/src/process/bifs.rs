@@ -184,6 +184,89 @@ pub(crate) fn unlink_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
     })
 }
 
+// ----- aliases --------------------------------------------------------------------
+
+/// Active process aliases: a reference a message can be sent to, and the
+/// process it reaches (`monitor/3`'s `{alias, ...}`, `alias/0,1`).
+fn aliases() -> std::sync::MutexGuard<'static, std::collections::HashMap<crate::signal::RefId, u64>> {
+    static A: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<crate::signal::RefId, u64>>> =
+        std::sync::OnceLock::new();
+    A.get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// The process an active alias reaches.
+pub(crate) fn alias_owner(id: crate::signal::RefId) -> Option<u64> {
+    aliases().get(&id).copied()
+}
+
+fn alias_option(m: &ProcessMemory, opts: Term) -> Result<bool, Exception> {
+    let mut alias = false;
+    for o in list_elements(m, opts).ok_or_else(Exception::badarg)? {
+        match o.tuple_elements(m) {
+            Some(&[k, v]) if is(k, "alias") => {
+                if !(is(v, "demonitor") || is(v, "explicit_unalias") || is(v, "reply_demonitor")) {
+                    return Err(Exception::badarg());
+                }
+                alias = true;
+            }
+            Some(&[k, _]) if is(k, "tag") => {}
+            _ => return Err(Exception::badarg()),
+        }
+    }
+    Ok(alias)
+}
+
+/// `monitor(process, Pid, Options)`: with `{alias, _}` the reference is
+/// also an alias of the caller.
+pub(crate) fn monitor_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        if !is(a[0], "process") {
+            return Err(Exception::badarg());
+        }
+        let alias = alias_option(&p.mem, a[2])?;
+        let r = p.monitor(a[1]).map_err(bif_error)?;
+        if alias && let Some(id) = r.local_ref_id(&p.mem) {
+            aliases().insert(id, p.pid_data());
+        }
+        Ok(r)
+    })
+}
+
+/// `alias()` and `alias(Options)`.
+pub(crate) fn alias_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    with(m, |p| {
+        let r = p.make_ref();
+        if let Some(id) = r.local_ref_id(&p.mem) {
+            aliases().insert(id, p.pid_data());
+        }
+        Ok(r)
+    })
+}
+
+pub(crate) fn alias_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let ok = list_elements(m, a[0])
+        .is_some_and(|l| l.iter().all(|o| is(*o, "explicit_unalias") || is(*o, "reply")));
+    if !ok {
+        return Err(Exception::badarg());
+    }
+    alias_0(m, &[])
+}
+
+/// `unalias(Alias)`: whether it was active.
+pub(crate) fn unalias_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        let id = a[0].local_ref_id(&p.mem).ok_or_else(Exception::badarg)?;
+        let mut al = aliases();
+        let mine = al.get(&id) == Some(&p.pid_data());
+        if mine {
+            al.remove(&id);
+        }
+        Ok(Term::boolean(mine))
+    })
+}
+
 pub(crate) fn monitor_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
     with(m, |p| {
         if !is(a[0], "process") {
@@ -195,6 +278,9 @@ pub(crate) fn monitor_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
 
 pub(crate) fn demonitor_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
     with(m, |p| {
+        if let Some(id) = a[0].local_ref_id(&p.mem) {
+            aliases().remove(&id);
+        }
         p.demonitor(a[0], false).map_err(bif_error)?;
         Ok(Term::atom(atom::TRUE))
     })
@@ -212,6 +298,9 @@ pub(crate) fn demonitor_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
             } else {
                 return Err(Exception::badarg());
             }
+        }
+        if let Some(id) = a[0].local_ref_id(&p.mem) {
+            aliases().remove(&id);
         }
         let was_active = p.demonitor(a[0], flush).map_err(bif_error)?;
         Ok(Term::boolean(!info || was_active))

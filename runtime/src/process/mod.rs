@@ -620,6 +620,12 @@ impl Process {
     pub fn send(&mut self, dest: Term, msg: Term) -> Result<(), BifError> {
         let to = if let Some(d) = pid_data(dest) {
             d
+        } else if let Some(id) = dest.local_ref_id(&self.mem) {
+            // An alias: a message to an inactive one is dropped.
+            match bifs::alias_owner(id) {
+                Some(o) => o,
+                None => return Ok(()),
+            }
         } else if dest.is_local_pid() {
             return Ok(()); // a pid no local process can have
         } else if let Some(name) = dest.atom_value() {
