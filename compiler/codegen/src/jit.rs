@@ -161,16 +161,12 @@ pub(crate) fn build_term(m: &mut ProcessMemory, t: &ir::Term) -> Result<Term, Co
             }
         }
         ir::Term::Map(pairs) => {
-            let mut kv = pairs
+            let kv = pairs
                 .iter()
                 .map(|(k, v)| Ok((build_term(m, k)?, build_term(m, v)?)))
                 .collect::<Result<Vec<_>, CodegenError>>()?;
-            kv.sort_by(|a, b| coral_runtime::order::compare(a.0, b.0, &*m));
-            let keys: Vec<Term> = kv.iter().map(|p| p.0).collect();
-            let values: Vec<Term> = kv.iter().map(|p| p.1).collect();
-            m.flatmap(&keys, &values).ok_or_else(|| {
-                CodegenError::new("map literals above 32 keys are not supported yet")
-            })?
+            // Flat up to 32 keys, BEAM's hash trie above (as at run time).
+            coral_runtime::map::from_pairs(m, &kv)
         }
     })
 }
