@@ -1,7 +1,7 @@
 %% Parallel work: 8 processes each compute fib(K) N times; the speed-up from
 %% one scheduler thread to two shows whether the schedulers run processes
 %% in parallel.
-%% vs_erl iterations: 16
+%% vs_erl iterations: 200
 %% vs_erl schedulers: 1 2
 -module(parallel).
 -export([main/0, main/1]).
