@@ -7,8 +7,11 @@
 //! them with the JIT and runs them at once. All share [`input`] for
 //! reading sources.
 
+mod eval;
 mod input;
 mod link;
+mod otp;
+mod stdlib;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -83,6 +86,16 @@ enum Command {
         #[arg(last = true, value_name = "ARGS")]
         args: Vec<String>,
     },
+    /// Evaluate Erlang expressions and print the value as the erl shell
+    /// does (`~p`).
+    ///
+    /// EXPRS is a comma-separated sequence of expressions (a final `.` is
+    /// allowed), compiled through `erlc` into a module and run at once.
+    Eval {
+        /// The expressions, e.g. 'lists:seq(1, 5)' or 'X = 6, X * 7.'
+        #[arg(value_name = "EXPRS")]
+        exprs: String,
+    },
 }
 
 /// The stages `coral dump` can print.
@@ -119,6 +132,7 @@ fn main() -> ExitCode {
             entry,
         } => build(&files, &output, entry.as_deref()).map(|()| Ran::Status(0)),
         Command::Run { files, entry, args } => run(&files, entry.as_deref(), &args),
+        Command::Eval { exprs } => eval_exprs(&exprs),
     });
     match outcome {
         Ok(Ran::Status(s)) => ExitCode::from(s),
@@ -209,7 +223,10 @@ fn dump(stage: Stage, path: &std::path::Path) -> Result<(), Reported> {
     }
 }
 
-/// Reads, parses and lowers every file, reporting every error.
+/// Reads, parses and lowers every file, reporting every error; then adds
+/// the installed OTP modules they use ([`otp`]) and Coral's own preloaded
+/// modules ([`stdlib`]). The program's modules come first, in the order
+/// given.
 fn load_modules(files: &[PathBuf]) -> Result<Vec<coral_ir::Module>, Reported> {
     let mut modules = Vec::new();
     let mut ok = true;
@@ -236,7 +253,13 @@ fn load_modules(files: &[PathBuf]) -> Result<Vec<coral_ir::Module>, Reported> {
             Err(Reported) => ok = false,
         }
     }
-    if ok { Ok(modules) } else { Err(Reported) }
+    if !ok {
+        return Err(Reported);
+    }
+    let preloaded = stdlib::modules(&modules).map_err(fail)?;
+    otp::load(&mut modules, &preloaded);
+    modules.extend(preloaded);
+    Ok(modules)
 }
 
 /// The entry function: `--entry mod:fun`, or `main` of the first module;
@@ -286,6 +309,21 @@ fn build(files: &[PathBuf], output: &std::path::Path, entry: Option<&str>) -> Re
     let object = coral_codegen::object::compile(&modules, &entry)
         .map_err(|e| fail(format_args!("cannot compile: {e}")))?;
     link::link(&object, &runtime, output).map_err(fail)
+}
+
+fn eval_exprs(exprs: &str) -> Result<Ran, Reported> {
+    let dir = eval::TempDir::new()
+        .map_err(|e| fail(format_args!("cannot make a temporary directory: {e}")))?;
+    let path = eval::write_module(&dir, exprs)
+        .map_err(|e| fail(format_args!("cannot write the expression's module: {e}")))?;
+    let modules = load_modules(&[path])?;
+    drop(dir);
+    let program = coral_codegen::jit::Program::load(&modules)
+        .map_err(|e| fail(format_args!("cannot compile: {e}")))?;
+    let halt = program
+        .run(eval::MODULE, "main", &Default::default())
+        .map_err(|e| fail(format_args!("cannot run: {e}")))?;
+    halt.terminate()
 }
 
 fn run(files: &[PathBuf], entry: Option<&str>, args: &[String]) -> Result<Ran, Reported> {

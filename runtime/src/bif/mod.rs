@@ -32,14 +32,25 @@
 mod arith;
 mod atoms;
 mod binaries;
+mod binmod;
+mod boot;
+mod collections;
 mod compare;
 mod control;
+mod external;
+mod io;
 mod lists;
 mod logic;
+mod map_iter;
 mod maps;
+mod math;
+mod os;
+mod persistent;
+mod strings;
 mod text;
 mod tuples;
 mod types;
+mod unicode;
 
 pub use arith::{
     coral_arith_add, coral_arith_band, coral_arith_bnot, coral_arith_bor, coral_arith_bsl,
@@ -428,6 +439,91 @@ bif_table! {
     "erlang":"halt"/0 => control::halt_0,
     "erlang":"halt"/1 => control::halt_1,
     "erlang":"halt"/2 => control::halt_2,
+    // I/O (appended likewise): the primitive under stdlib's coral_io_server.
+    "coral_io":"put_chars"/4 => io::put_chars,
+    "unicode":"bin_is_7bit"/1 => unicode::bin_is_7bit,
+    "unicode":"characters_to_list"/2 => unicode::characters_to_list,
+    "unicode":"characters_to_binary"/2 => unicode::characters_to_binary,
+    "net_kernel":"dflag_unicode_io"/1 => io::dflag_unicode_io,
+    "erts_internal":"map_next"/3 => map_iter::map_next,
+    "persistent_term":"get"/0 => persistent::get_0,
+    "persistent_term":"get"/1 => persistent::get_1,
+    "persistent_term":"get"/2 => persistent::get_2,
+    "persistent_term":"put"/2 => persistent::put_2,
+    "persistent_term":"erase"/1 => persistent::erase_1,
+    "init":"get_arguments"/0 => boot::get_arguments,
+    "init":"get_argument"/1 => boot::get_argument,
+    "code":"ensure_modules_loaded"/1 => boot::ensure_modules_loaded,
+    "os":"getenv"/0 => os::getenv_0,
+    "os":"getenv"/1 => os::getenv_1,
+    "os":"putenv"/2 => os::putenv_2,
+    "os":"unsetenv"/1 => os::unsetenv_1,
+    "string":"list_to_integer"/1 => strings::list_to_integer,
+    "string":"list_to_float"/1 => strings::list_to_float,
+    "binary":"match"/2 => binmod::match_2,
+    "binary":"match"/3 => binmod::match_3,
+    "binary":"matches"/2 => binmod::matches_2,
+    "binary":"matches"/3 => binmod::matches_3,
+    "binary":"split"/2 => binmod::split_2,
+    "binary":"split"/3 => binmod::split_3,
+    "binary":"compile_pattern"/1 => binmod::compile_pattern,
+    "binary":"part"/2 => binmod::part_2,
+    "binary":"part"/3 => binmod::part_3,
+    "binary":"at"/2 => binmod::at,
+    "binary":"first"/1 => binmod::first,
+    "binary":"last"/1 => binmod::last,
+    "binary":"copy"/1 => binmod::copy_1,
+    "binary":"copy"/2 => binmod::copy_2,
+    "binary":"decode_unsigned"/1 => binmod::decode_unsigned_1,
+    "binary":"decode_unsigned"/2 => binmod::decode_unsigned_2,
+    "binary":"encode_unsigned"/1 => binmod::encode_unsigned_1,
+    "binary":"encode_unsigned"/2 => binmod::encode_unsigned_2,
+    "binary":"list_to_bin"/1 => binmod::list_to_bin,
+    "binary":"longest_common_prefix"/1 => binmod::longest_common_prefix,
+    "binary":"longest_common_suffix"/1 => binmod::longest_common_suffix,
+    "lists":"keysearch"/3 => collections::keysearch,
+    "maps":"take"/2 => collections::maps_take,
+    "maps":"from_keys"/2 => collections::maps_from_keys,
+    "io":"printable_range"/0 => collections::printable_range,
+    "os":"getpid"/0 => collections::getpid,
+    "erlang":"term_to_binary"/1 => external::term_to_binary,
+    "erlang":"binary_to_term"/1 => external::binary_to_term,
+    "erlang":"phash2"/1 => external::phash2_1,
+    "erlang":"phash2"/2 => external::phash2_2,
+    "erlang":"crc32"/1 => external::crc32_1,
+    "erlang":"crc32"/2 => external::crc32_2,
+    "erlang":"adler32"/1 => external::adler32_1,
+    "erlang":"adler32"/2 => external::adler32_2,
+    "erlang":"md5"/1 => external::md5_1,
+    "erlang":"md5_init"/0 => external::md5_init,
+    "erlang":"md5_update"/2 => external::md5_update,
+    "erlang":"md5_final"/1 => external::md5_final,
+    "erlang":"insert_element"/3 => collections::insert_element,
+    "erlang":"delete_element"/2 => collections::delete_element,
+    "math":"sin"/1 => math::sin,
+    "math":"cos"/1 => math::cos,
+    "math":"tan"/1 => math::tan,
+    "math":"asin"/1 => math::asin,
+    "math":"acos"/1 => math::acos,
+    "math":"atan"/1 => math::atan,
+    "math":"atan2"/2 => math::atan2,
+    "math":"sinh"/1 => math::sinh,
+    "math":"cosh"/1 => math::cosh,
+    "math":"tanh"/1 => math::tanh,
+    "math":"asinh"/1 => math::asinh,
+    "math":"acosh"/1 => math::acosh,
+    "math":"atanh"/1 => math::atanh,
+    "math":"exp"/1 => math::exp,
+    "math":"log"/1 => math::log,
+    "math":"log2"/1 => math::log2,
+    "math":"log10"/1 => math::log10,
+    "math":"pow"/2 => math::pow,
+    "math":"sqrt"/1 => math::sqrt,
+    "math":"erf"/1 => math::erf,
+    "math":"erfc"/1 => math::erfc,
+    "math":"floor"/1 => math::floor,
+    "math":"ceil"/1 => math::ceil,
+    "math":"fmod"/2 => math::fmod,
 }
 
 /// Every BIF entry, in index order.

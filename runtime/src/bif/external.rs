@@ -1,0 +1,180 @@
+//! `erlang` BIFs over whole terms and bytes: `term_to_binary/1` and
+//! `binary_to_term/1` (the external term format, `etf.rs`), `phash2/1,2`
+//! (`phash.rs`), and the checksums `crc32/1,2`, `adler32/1,2` and `md5`.
+
+use super::{BifResult, Exception};
+use crate::etf;
+use crate::heap::ProcessMemory;
+use crate::term::Term;
+
+/// `erlang:term_to_binary(Term)`.
+pub(super) fn term_to_binary(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let bytes = etf::term_to_binary(a[0], &*p);
+    Ok(p.binary(&bytes))
+}
+
+/// `erlang:binary_to_term(Binary)`: `badarg` for anything but a whole
+/// external term.
+pub(super) fn binary_to_term(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let bytes = super::binary_bytes(p, a[0]).ok_or_else(Exception::badarg)?;
+    etf::binary_to_term(p, &bytes).map_err(|_| Exception::badarg())
+}
+
+/// `erlang:phash2(Term)`: BEAM's portable hash, in `0..2^27`.
+pub(super) fn phash2_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let h = crate::phash::phash2(a[0], &*p);
+    Ok(p.int(i64::from(h)))
+}
+
+/// `erlang:phash2(Term, Range)`: in `0..Range`, for `Range` in `1..=2^32`.
+pub(super) fn phash2_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let range = a[1]
+        .small_value()
+        .and_then(|r| u64::try_from(r).ok())
+        .filter(|r| (1..=1 << 32).contains(r))
+        .ok_or_else(Exception::badarg)?;
+    let h = crate::phash::phash2_range(a[0], range, &*p).ok_or_else(Exception::badarg)?;
+    Ok(p.int(i64::from(h)))
+}
+
+/// The CRC-32 of zlib (polynomial 0xEDB88320, reflected) continued from
+/// `crc` over `bytes`.
+fn crc32_update(crc: u32, bytes: &[u8]) -> u32 {
+    let mut c = !crc;
+    for &b in bytes {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                (c >> 1) ^ 0xEDB8_8320
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+/// `erlang:crc32(Data)`: the CRC-32 of an iolist.
+pub(super) fn crc32_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let bytes = super::binaries::iolist_bytes(p, a[0])?;
+    Ok(p.int(i64::from(crc32_update(0, &bytes))))
+}
+
+/// `erlang:crc32(OldCrc, Data)`: `OldCrc` continued over `Data`.
+pub(super) fn crc32_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let old = a[0]
+        .small_value()
+        .and_then(|c| u32::try_from(c).ok())
+        .ok_or_else(Exception::badarg)?;
+    let bytes = super::binaries::iolist_bytes(p, a[1])?;
+    Ok(p.int(i64::from(crc32_update(old, &bytes))))
+}
+
+/// The Adler-32 of zlib continued from `adler` over `bytes`.
+fn adler32_update(adler: u32, bytes: &[u8]) -> u32 {
+    const MOD: u32 = 65521;
+    let (mut a, mut b) = (adler & 0xFFFF, adler >> 16);
+    for chunk in bytes.chunks(5552) {
+        for &x in chunk {
+            a += u32::from(x);
+            b += a;
+        }
+        a %= MOD;
+        b %= MOD;
+    }
+    (b << 16) | a
+}
+
+/// `erlang:adler32(Data)`.
+pub(super) fn adler32_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let bytes = super::binaries::iolist_bytes(p, a[0])?;
+    Ok(p.int(i64::from(adler32_update(1, &bytes))))
+}
+
+/// `erlang:adler32(OldAdler, Data)`.
+pub(super) fn adler32_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let old = a[0]
+        .small_value()
+        .and_then(|c| u32::try_from(c).ok())
+        .ok_or_else(Exception::badarg)?;
+    let bytes = super::binaries::iolist_bytes(p, a[1])?;
+    Ok(p.int(i64::from(adler32_update(old, &bytes))))
+}
+
+/// The MD5 digest of `data` (RFC 1321).
+fn md5(data: &[u8]) -> [u8; 16] {
+    const S: [u32; 64] = [
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5,
+        9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10,
+        15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+    ];
+    // K[i] = floor(2^32 * |sin(i + 1)|).
+    let k: Vec<u32> = (0..64)
+        .map(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32)
+        .collect();
+    let mut msg = data.to_vec();
+    let bit_len = (data.len() as u64).wrapping_mul(8);
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&bit_len.to_le_bytes());
+    let mut h: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
+    for block in msg.chunks(64) {
+        let m: Vec<u32> = block
+            .chunks(4)
+            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+            .collect();
+        let [mut a, mut b, mut c, mut d] = h;
+        for i in 0..64 {
+            let (f, g) = match i / 16 {
+                0 => ((b & c) | (!b & d), i),
+                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
+                2 => (b ^ c ^ d, (3 * i + 5) % 16),
+                _ => (c ^ (b | !d), (7 * i) % 16),
+            };
+            let f = f.wrapping_add(a).wrapping_add(k[i]).wrapping_add(m[g]);
+            a = d;
+            d = c;
+            c = b;
+            b = b.wrapping_add(f.rotate_left(S[i]));
+        }
+        h = [
+            h[0].wrapping_add(a),
+            h[1].wrapping_add(b),
+            h[2].wrapping_add(c),
+            h[3].wrapping_add(d),
+        ];
+    }
+    let mut out = [0; 16];
+    for (i, w) in h.iter().enumerate() {
+        out[i * 4..i * 4 + 4].copy_from_slice(&w.to_le_bytes());
+    }
+    out
+}
+
+/// `erlang:md5(Data)`.
+pub(super) fn md5_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let bytes = super::binaries::iolist_bytes(p, a[0])?;
+    Ok(p.binary(&md5(&bytes)))
+}
+
+/// `erlang:md5_init()`: a context for `md5_update/2` and `md5_final/1`.
+/// BEAM's holds the digest state; Coral's holds the data so far, which
+/// gives the same digest (only printing a context tells them apart).
+pub(super) fn md5_init(p: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    Ok(p.binary(&[]))
+}
+
+/// `erlang:md5_update(Context, Data)`.
+pub(super) fn md5_update(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let mut bytes = super::binary_bytes(p, a[0]).ok_or_else(Exception::badarg)?;
+    bytes.extend(super::binaries::iolist_bytes(p, a[1])?);
+    Ok(p.binary(&bytes))
+}
+
+/// `erlang:md5_final(Context)`.
+pub(super) fn md5_final(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let bytes = super::binary_bytes(p, a[0]).ok_or_else(Exception::badarg)?;
+    Ok(p.binary(&md5(&bytes)))
+}
