@@ -405,6 +405,11 @@ fn bifs_match_erl() {
         if needs_a_process(e.module, e.name) {
             continue;
         }
+        // BEAM's md5_init/0 leaves its context's block buffer uninitialized
+        // (the bytes differ from run to run); the md5 tests check digests.
+        if e.module == "erlang" && e.name == "md5_init" {
+            continue;
+        }
         let sig = signature(e.module, e.name, e.arity);
         assert_eq!(sig.len(), e.arity as usize, "signature of {e:?}");
         let n = if e.arity == 0 { 1 } else { per_bif };

@@ -190,6 +190,10 @@ pub(super) fn matches_3(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
 
 fn split_n(p: &mut ProcessMemory, subject: Term, pattern: Term, opts: Term) -> BifResult {
     let bytes = bytes_arg(p, subject)?;
+    if bytes.is_empty() && opts == Term::NIL {
+        // BEAM answers an empty subject before it looks at the pattern.
+        return Ok(p.cons(subject, Term::NIL));
+    }
     let pats = patterns(p, pattern)?;
     let o = options(p, opts, bytes.len(), true)?;
     let found = if o.global {

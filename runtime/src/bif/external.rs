@@ -101,56 +101,129 @@ pub(super) fn adler32_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     Ok(p.int(i64::from(adler32_update(old, &bytes))))
 }
 
-/// The MD5 digest of `data` (RFC 1321).
-fn md5(data: &[u8]) -> [u8; 16] {
-    const S: [u32; 64] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5,
-        9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10,
-        15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-    ];
-    // K[i] = floor(2^32 * |sin(i + 1)|).
-    let k: Vec<u32> = (0..64)
-        .map(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32)
-        .collect();
-    let mut msg = data.to_vec();
-    let bit_len = (data.len() as u64).wrapping_mul(8);
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
+/// MD5 (RFC 1321) as a running context laid out as BEAM's: the state
+/// words, the bit count (low, high) and the 64-byte block buffer, all
+/// little-endian: 88 bytes, which `md5_init/0` returns and `md5_update/2`
+/// and `md5_final/1` take.
+struct Md5 {
+    state: [u32; 4],
+    count: [u32; 2],
+    buffer: [u8; 64],
+}
+
+const MD5_CONTEXT_BYTES: usize = 88;
+
+impl Md5 {
+    fn new() -> Md5 {
+        Md5 {
+            state: [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476],
+            count: [0, 0],
+            buffer: [0; 64],
+        }
     }
-    msg.extend_from_slice(&bit_len.to_le_bytes());
-    let mut h: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
-    for block in msg.chunks(64) {
+
+    fn from_bytes(b: &[u8]) -> Option<Md5> {
+        if b.len() != MD5_CONTEXT_BYTES {
+            return None;
+        }
+        let w = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        let mut buffer = [0; 64];
+        buffer.copy_from_slice(&b[24..88]);
+        Some(Md5 {
+            state: [w(0), w(4), w(8), w(12)],
+            count: [w(16), w(20)],
+            buffer,
+        })
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(MD5_CONTEXT_BYTES);
+        for w in self.state.iter().chain(&self.count) {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out.extend_from_slice(&self.buffer);
+        out
+    }
+
+    fn transform(state: &mut [u32; 4], block: &[u8]) {
+        const S: [u32; 64] = [
+            7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14,
+            20, 5, 9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11,
+            16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+        ];
         let m: Vec<u32> = block
             .chunks(4)
             .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
             .collect();
-        let [mut a, mut b, mut c, mut d] = h;
+        let [mut a, mut b, mut c, mut d] = *state;
         for i in 0..64 {
+            // K[i] = floor(2^32 * |sin(i + 1)|).
+            let k = ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32;
             let (f, g) = match i / 16 {
                 0 => ((b & c) | (!b & d), i),
                 1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
                 2 => (b ^ c ^ d, (3 * i + 5) % 16),
                 _ => (c ^ (b | !d), (7 * i) % 16),
             };
-            let f = f.wrapping_add(a).wrapping_add(k[i]).wrapping_add(m[g]);
+            let f = f.wrapping_add(a).wrapping_add(k).wrapping_add(m[g]);
             a = d;
             d = c;
             c = b;
             b = b.wrapping_add(f.rotate_left(S[i]));
         }
-        h = [
-            h[0].wrapping_add(a),
-            h[1].wrapping_add(b),
-            h[2].wrapping_add(c),
-            h[3].wrapping_add(d),
-        ];
+        state[0] = state[0].wrapping_add(a);
+        state[1] = state[1].wrapping_add(b);
+        state[2] = state[2].wrapping_add(c);
+        state[3] = state[3].wrapping_add(d);
     }
-    let mut out = [0; 16];
-    for (i, w) in h.iter().enumerate() {
-        out[i * 4..i * 4 + 4].copy_from_slice(&w.to_le_bytes());
+
+    fn update(&mut self, input: &[u8]) {
+        let index = ((self.count[0] >> 3) & 0x3f) as usize;
+        let bits = (input.len() as u64).wrapping_mul(8);
+        let (low, carry) = self.count[0].overflowing_add(bits as u32);
+        self.count[0] = low;
+        self.count[1] = self.count[1]
+            .wrapping_add((bits >> 32) as u32)
+            .wrapping_add(carry as u32);
+        let part = 64 - index;
+        if input.len() >= part {
+            self.buffer[index..].copy_from_slice(&input[..part]);
+            let block = self.buffer;
+            Md5::transform(&mut self.state, &block);
+            let mut i = part;
+            while i + 64 <= input.len() {
+                Md5::transform(&mut self.state, &input[i..i + 64]);
+                i += 64;
+            }
+            self.buffer[..input.len() - i].copy_from_slice(&input[i..]);
+        } else {
+            self.buffer[index..index + input.len()].copy_from_slice(input);
+        }
     }
-    out
+
+    fn finish(mut self) -> [u8; 16] {
+        let mut bits = [0u8; 8];
+        bits[..4].copy_from_slice(&self.count[0].to_le_bytes());
+        bits[4..].copy_from_slice(&self.count[1].to_le_bytes());
+        let index = ((self.count[0] >> 3) & 0x3f) as usize;
+        let pad = if index < 56 { 56 - index } else { 120 - index };
+        let mut padding = vec![0u8; pad];
+        padding[0] = 0x80;
+        self.update(&padding);
+        self.update(&bits);
+        let mut out = [0; 16];
+        for (i, w) in self.state.iter().enumerate() {
+            out[i * 4..i * 4 + 4].copy_from_slice(&w.to_le_bytes());
+        }
+        out
+    }
+}
+
+/// The MD5 digest of `data`.
+fn md5(data: &[u8]) -> [u8; 16] {
+    let mut m = Md5::new();
+    m.update(data);
+    m.finish()
 }
 
 /// `erlang:md5(Data)`.
@@ -160,21 +233,21 @@ pub(super) fn md5_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
 }
 
 /// `erlang:md5_init()`: a context for `md5_update/2` and `md5_final/1`.
-/// BEAM's holds the digest state; Coral's holds the data so far, which
-/// gives the same digest (only printing a context tells them apart).
 pub(super) fn md5_init(p: &mut ProcessMemory, _: &[Term]) -> BifResult {
-    Ok(p.binary(&[]))
+    Ok(p.binary(&Md5::new().to_bytes()))
 }
 
 /// `erlang:md5_update(Context, Data)`.
 pub(super) fn md5_update(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
-    let mut bytes = super::binary_bytes(p, a[0]).ok_or_else(Exception::badarg)?;
-    bytes.extend(super::binaries::iolist_bytes(p, a[1])?);
-    Ok(p.binary(&bytes))
+    let ctx = super::binary_bytes(p, a[0]).ok_or_else(Exception::badarg)?;
+    let mut m = Md5::from_bytes(&ctx).ok_or_else(Exception::badarg)?;
+    m.update(&super::binaries::iolist_bytes(p, a[1])?);
+    Ok(p.binary(&m.to_bytes()))
 }
 
 /// `erlang:md5_final(Context)`.
 pub(super) fn md5_final(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
-    let bytes = super::binary_bytes(p, a[0]).ok_or_else(Exception::badarg)?;
-    Ok(p.binary(&md5(&bytes)))
+    let ctx = super::binary_bytes(p, a[0]).ok_or_else(Exception::badarg)?;
+    let m = Md5::from_bytes(&ctx).ok_or_else(Exception::badarg)?;
+    Ok(p.binary(&m.finish()))
 }

@@ -43,9 +43,9 @@ unary! {
     sinh => f64::sinh,
     cosh => f64::cosh,
     tanh => f64::tanh,
-    asinh => f64::asinh,
-    acosh => f64::acosh,
-    atanh => f64::atanh,
+    asinh => asinh_of,
+    acosh => acosh_of,
+    atanh => atanh_of,
     exp => f64::exp,
     log => f64::ln,
     log2 => f64::log2,
@@ -77,6 +77,12 @@ pub(super) fn fmod(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
 
 // libm's error functions (Rust's std has none); Linux links libm anyway.
 unsafe extern "C" {
+    #[link_name = "asinh"]
+    fn libm_asinh(x: f64) -> f64;
+    #[link_name = "acosh"]
+    fn libm_acosh(x: f64) -> f64;
+    #[link_name = "atanh"]
+    fn libm_atanh(x: f64) -> f64;
     #[link_name = "erf"]
     fn libm_erf(x: f64) -> f64;
     #[link_name = "erfc"]
@@ -84,6 +90,23 @@ unsafe extern "C" {
 }
 
 /// libm's `erf`, as BEAM calls it.
+/// libm's `asinh`, `acosh`, `atanh` (what BEAM calls; Rust's own lose
+/// precision or overflow for large arguments).
+fn asinh_of(x: f64) -> f64 {
+    // SAFETY: pure functions of a float, defined for every input.
+    unsafe { libm_asinh(x) }
+}
+
+fn acosh_of(x: f64) -> f64 {
+    // SAFETY: as above.
+    unsafe { libm_acosh(x) }
+}
+
+fn atanh_of(x: f64) -> f64 {
+    // SAFETY: as above.
+    unsafe { libm_atanh(x) }
+}
+
 fn erf_of(x: f64) -> f64 {
     // SAFETY: a pure function of a float, defined for every input.
     unsafe { libm_erf(x) }

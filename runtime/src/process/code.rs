@@ -257,11 +257,26 @@ pub unsafe extern "C" fn coral_jit_apply(
     loc: u32,
     out: *mut u64,
 ) -> u64 {
-    // SAFETY: per the contract.
-    let m = unsafe { ProcessMemory::from_context(ctx) };
+    // SAFETY: per the contract: the context is the first part of the
+    // running process.
+    let p = unsafe { &mut *(ctx as *mut Process) };
     let b = if b == Term::NIL { Term::NON_VALUE } else { b };
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        apply(m, a, b, args, loc)
+        // The apply frame and a fresh argument list need room on the stack
+        // and heap. Compiled code keeps nothing in registers across this
+        // call (its continuation is on the stack), so it may collect, with
+        // the three arguments as the only other roots.
+        let len = bif::list_elements(&p.mem, args).map_or(0, |l| l.len());
+        let need = 8 + 2 * (len + 1);
+        let (mut a, mut b, mut args) = (a, b, args);
+        if p.mem.free_words() < need {
+            let mut roots = [a, b, args];
+            if p.garbage_collect(need, 0, &mut roots, false).is_err() || p.killed() {
+                return (apply_kind::RAISED, 0);
+            }
+            [a, b, args] = roots;
+        }
+        apply(&mut p.mem, a, b, args, loc)
     }));
     let (kind, word) = r.unwrap_or((apply_kind::RAISED, 0));
     // SAFETY: per the contract.
