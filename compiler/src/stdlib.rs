@@ -10,6 +10,8 @@
 //! - `coral_io_server` is the group leader: the Erlang I/O protocol over
 //!   standard output (registered `user`) and standard error
 //!   (`standard_error`).
+//! - `logger` stands in for OTP's: levels, handlers and the default handler
+//!   writing reports to standard error, with no logger process.
 //!
 //! The OTP loader looks at what they call only in modules loaded anyway
 //! (see `otp::load`): they call BIFs, and modules that whoever sends them a
@@ -25,6 +27,7 @@ const MODULES: &[(&str, &str)] = &[
         "coral_io_server",
         include_str!("../../stdlib/core/coral_io_server.core"),
     ),
+    ("logger", include_str!("../../stdlib/core/logger.core")),
 ];
 
 /// The preloaded modules, lowered, except any the program (`program`)

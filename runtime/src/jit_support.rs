@@ -196,6 +196,26 @@ fn trace_callers(m: &ProcessMemory) -> Vec<LocationId> {
     out
 }
 
+/// The frames on `stack_of`'s stack as stack-trace entries built in `out`
+/// (`process_info(P, current_stacktrace)`), innermost first, at most
+/// `BACKTRACE_DEPTH`.
+pub fn stack_frames(stack_of: &ProcessMemory, out: &mut ProcessMemory) -> Term {
+    let reader = global_frames().read();
+    let mut locations = Vec::new();
+    let _ = walk_frames(stack_of.stack(), &reader, |f| {
+        if f.descriptor.location().0 != u32::MAX {
+            locations.push(f.descriptor.location());
+        }
+        locations.len() < BACKTRACE_DEPTH
+    });
+    drop(reader);
+    let entries: Vec<Term> = locations
+        .into_iter()
+        .filter_map(|l| trace_entry(out, l, None))
+        .collect();
+    out.list(&entries, Term::NIL)
+}
+
 /// The first catch frame on the stack, and the locations of the frames
 /// above it (innermost first, at most `BACKTRACE_DEPTH`).
 fn find_handler(m: &ProcessMemory) -> (Option<Unwind>, Vec<LocationId>) {

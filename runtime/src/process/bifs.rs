@@ -575,6 +575,64 @@ pub(crate) fn start_timer_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
     timer(m, a, true)
 }
 
+/// The options of `start_timer/4` and `send_after/4`: the time, made
+/// relative when `{abs, true}` gives it as a monotonic millisecond.
+fn timer_time(m: &mut ProcessMemory, time: Term, opts: Term) -> Result<Term, Exception> {
+    let mut abs = false;
+    for o in list_elements(m, opts).ok_or_else(Exception::badarg)? {
+        match o.tuple_elements(m) {
+            Some(&[k, v]) if is(k, "abs") => {
+                abs = v == Term::atom(atom::TRUE);
+                if !abs && v != Term::atom(atom::FALSE) {
+                    return Err(Exception::badarg());
+                }
+            }
+            _ => return Err(Exception::badarg()),
+        }
+    }
+    if !abs {
+        return Ok(time);
+    }
+    let at = time.small_value().ok_or_else(Exception::badarg)? as i128;
+    let now = timer::monotonic_time(TimeUnit::MILLISECOND);
+    Ok(m.int((at - now).max(0) as i64))
+}
+
+pub(crate) fn send_after_4(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let t = timer_time(m, a[0], a[3])?;
+    timer(m, &[t, a[1], a[2]], false)
+}
+
+pub(crate) fn start_timer_4(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let t = timer_time(m, a[0], a[3])?;
+    timer(m, &[t, a[1], a[2]], true)
+}
+
+/// `cancel_timer/2` and `read_timer/2`: the options `{async, _}` and
+/// `{info, _}`; synchronous answers only.
+fn timer_options_ok(m: &ProcessMemory, opts: Term) -> bool {
+    list_elements(m, opts).is_some_and(|l| {
+        l.iter().all(|o| {
+            matches!(o.tuple_elements(m), Some(&[k, v]) if (is(k, "async") || is(k, "info"))
+                && (v == Term::atom(atom::TRUE) || v == Term::atom(atom::FALSE)))
+        })
+    })
+}
+
+pub(crate) fn cancel_timer_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    if !timer_options_ok(m, a[1]) {
+        return Err(Exception::badarg());
+    }
+    cancel_timer_1(m, &a[..1])
+}
+
+pub(crate) fn read_timer_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    if !timer_options_ok(m, a[1]) {
+        return Err(Exception::badarg());
+    }
+    read_timer_1(m, &a[..1])
+}
+
 pub(crate) fn cancel_timer_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
     with(m, |p| p.cancel_timer(a[0]).map_err(bif_error))
 }

@@ -36,6 +36,7 @@ pub enum InfoItem {
     RegisteredName,
     Dictionary,
     CurrentFunction,
+    CurrentStacktrace,
     InitialCall,
     Priority,
     GroupLeader,
@@ -44,7 +45,7 @@ pub enum InfoItem {
 }
 
 impl InfoItem {
-    const ALL: [(InfoItem, &'static str); 20] = [
+    const ALL: [(InfoItem, &'static str); 21] = [
         (InfoItem::Status, "status"),
         (InfoItem::MessageQueueLen, "message_queue_len"),
         (InfoItem::Messages, "messages"),
@@ -60,6 +61,7 @@ impl InfoItem {
         (InfoItem::RegisteredName, "registered_name"),
         (InfoItem::Dictionary, "dictionary"),
         (InfoItem::CurrentFunction, "current_function"),
+        (InfoItem::CurrentStacktrace, "current_stacktrace"),
         (InfoItem::InitialCall, "initial_call"),
         (InfoItem::Priority, "priority"),
         (InfoItem::GroupLeader, "group_leader"),
@@ -194,6 +196,7 @@ fn value(p: &Process, item: InfoItem, h: &mut ProcessMemory) -> Term {
         },
         InfoItem::Dictionary => copy_term(p.mem.dictionary, &p.mem, h),
         InfoItem::CurrentFunction | InfoItem::InitialCall => mfa(h, p.initial_call),
+        InfoItem::CurrentStacktrace => crate::jit_support::stack_frames(&p.mem, h),
         InfoItem::Priority => atom_term(p.priority().name()),
         InfoItem::GroupLeader => pid_term(p.shared.group_leader.load(Ordering::Relaxed)),
         InfoItem::MessageQueueData => atom_term(match p.message_queue_data {
