@@ -33,6 +33,11 @@ pub const MAX_ATOM_CHARACTERS: usize = 255;
 pub const MAX_ATOMS: u32 = 1_048_576;
 
 impl Atom {
+    /// How many atoms exist (`erlang:system_info(atom_count)`).
+    pub fn count() -> usize {
+        table().count.load(Ordering::Acquire) as usize
+    }
+
     pub const fn from_index(index: u32) -> Atom {
         Atom(index)
     }

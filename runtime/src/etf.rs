@@ -120,9 +120,77 @@ fn put_u32(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(&v.to_be_bytes());
 }
 
+thread_local! {
+    /// The `minor_version` of the encoding under way (`term_to_binary/2`):
+    /// 0 writes floats as text, 2 writes every atom as UTF-8; 1 is the
+    /// default of OTP 25.
+    static MINOR: std::cell::Cell<u8> = const { std::cell::Cell::new(1) };
+}
+
+/// Options of `term_to_binary/2`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct EncodeOptions {
+    pub minor_version: u8,
+    /// zlib level 0-9 when compressing.
+    pub compressed: Option<u8>,
+}
+
+impl Default for EncodeOptions {
+    fn default() -> Self {
+        EncodeOptions {
+            minor_version: 1,
+            compressed: None,
+        }
+    }
+}
+
+/// `term_to_binary(Term, Options)`. A compressed encoding is only used
+/// when it is smaller, as BEAM does; the deflate stream is miniz's, which
+/// any zlib inflates (BEAM's own bytes come from zlib and may differ).
+pub fn term_to_binary_with<H: HeapAccess + ?Sized>(
+    t: Term,
+    heap: &H,
+    opts: EncodeOptions,
+) -> Vec<u8> {
+    let old = MINOR.with(|m| m.replace(opts.minor_version));
+    let mut body = Vec::new();
+    encode(t, heap, &mut body);
+    MINOR.with(|m| m.set(old));
+    if let Some(level) = opts.compressed
+        && level > 0
+    {
+        let z = miniz_oxide::deflate::compress_to_vec_zlib(&body, level);
+        if z.len() + 5 < body.len() {
+            let mut out = vec![VERSION, COMPRESSED];
+            put_u32(&mut out, body.len() as u32);
+            out.extend_from_slice(&z);
+            return out;
+        }
+    }
+    let mut out = vec![VERSION];
+    out.extend_from_slice(&body);
+    out
+}
+
+/// `FLOAT_EXT`'s 31 bytes: C's `%.20e`, zero-padded.
+fn float_text_ext(f: f64, out: &mut Vec<u8>) {
+    let s = format!("{f:.20e}");
+    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let e: i32 = exp.parse().unwrap_or(0);
+    let text = format!(
+        "{mantissa}e{}{:02}",
+        if e < 0 { '-' } else { '+' },
+        e.unsigned_abs()
+    );
+    let mut bytes = text.into_bytes();
+    bytes.resize(31, 0);
+    out.extend_from_slice(&bytes);
+}
+
 fn encode_atom(a: Atom, out: &mut Vec<u8>) {
     let text = a.text().unwrap_or("");
-    if text.chars().all(|c| (c as u32) < 256) {
+    let utf8 = MINOR.with(|m| m.get()) >= 2;
+    if !utf8 && text.chars().all(|c| (c as u32) < 256) {
         out.push(ATOM_EXT);
         put_u16(out, text.chars().count() as u16);
         out.extend(text.chars().map(|c| c as u32 as u8));
@@ -246,9 +314,14 @@ pub fn encode<H: HeapAccess + ?Sized>(t: Term, heap: &H, out: &mut Vec<u8>) {
                 }
             }
             TermKind::Float => {
-                out.push(NEW_FLOAT_EXT);
                 let f = t.float_value(heap).unwrap_or(0.0);
-                out.extend_from_slice(&f.to_bits().to_be_bytes());
+                if MINOR.with(|m| m.get()) == 0 {
+                    out.push(FLOAT_EXT);
+                    float_text_ext(f, out);
+                } else {
+                    out.push(NEW_FLOAT_EXT);
+                    out.extend_from_slice(&f.to_bits().to_be_bytes());
+                }
             }
             TermKind::Tuple => {
                 let el = t.tuple_elements(heap).unwrap_or(&[]);
@@ -395,7 +468,27 @@ pub fn binary_to_term_used(
         None => return Err(EtfError::Truncated),
     }
     if bytes.get(1) == Some(&COMPRESSED) {
-        return Err(EtfError::BadTag(COMPRESSED));
+        // `131, 80, Size:32, zlib stream`: the term without its version
+        // byte, deflated.
+        let size = bytes.get(2..6).ok_or(EtfError::Truncated)?;
+        let size = u32::from_be_bytes([size[0], size[1], size[2], size[3]]) as usize;
+        let body = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&bytes[6..], size)
+            .map_err(|_| EtfError::BadValue("compressed data"))?;
+        if body.len() != size {
+            return Err(EtfError::BadValue("compressed size"));
+        }
+        let mut whole = Vec::with_capacity(size + 1);
+        whole.push(VERSION);
+        whole.extend_from_slice(&body);
+        let mut r = Reader {
+            bytes: &whole,
+            pos: 1,
+        };
+        let t = decode(mem, &mut r)?;
+        if r.pos != whole.len() {
+            return Err(EtfError::BadValue("bytes after a compressed term"));
+        }
+        return Ok((t, bytes.len()));
     }
     let mut r = Reader { bytes, pos: 1 };
     let t = decode(mem, &mut r)?;

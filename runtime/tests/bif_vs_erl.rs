@@ -376,7 +376,7 @@ fn needs_a_process(module: &str, name: &str) -> bool {
         "get", "erase", "get_keys", "make_ref", "yield", "node", "send_after", "start_timer",
         "cancel_timer", "read_timer", "monotonic_time", "system_time", "time_offset",
         "timestamp", "coral_process_info_request", "raise", "get_module_info",
-        "function_exported", "garbage_collect", "hibernate", "alias", "unalias",
+        "function_exported", "garbage_collect", "hibernate", "alias", "unalias", "system_info",
     ];
     match module {
         "erlang" => ERLANG.contains(&name),

@@ -148,6 +148,10 @@ fn pos_len(p: &mut ProcessMemory, (pos, len): (usize, usize)) -> Result<Term, Ex
 
 fn match_n(p: &mut ProcessMemory, subject: Term, pattern: Term, opts: Term) -> BifResult {
     let bytes = bytes_arg(p, subject)?;
+    if bytes.is_empty() && opts == Term::NIL {
+        // BEAM answers an empty subject before it looks at the pattern.
+        return Ok(Term::atom(named("nomatch")?));
+    }
     let pats = patterns(p, pattern)?;
     let o = options(p, opts, bytes.len(), false)?;
     match find(&bytes, &pats, o.from, o.to) {
@@ -168,6 +172,9 @@ pub(super) fn match_3(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
 
 fn matches_n(p: &mut ProcessMemory, subject: Term, pattern: Term, opts: Term) -> BifResult {
     let bytes = bytes_arg(p, subject)?;
+    if bytes.is_empty() && opts == Term::NIL {
+        return Ok(Term::NIL);
+    }
     let pats = patterns(p, pattern)?;
     let o = options(p, opts, bytes.len(), false)?;
     let mut list = Term::NIL;
@@ -393,5 +400,16 @@ pub(super) fn longest_common_suffix(p: &mut ProcessMemory, a: &[Term]) -> BifRes
             c.is_some() && bins.iter().all(|b| at(b, i) == c)
         })
         .count();
+    Ok(p.int(n as i64))
+}
+
+/// `binary:referenced_byte_size(Binary)`: the size of the binary a
+/// (sub-)binary's bytes live in.
+pub(super) fn referenced_byte_size(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let n = a[0]
+        .bits(p)
+        .filter(|v| v.bit_size % 8 == 0)
+        .map(|v| v.bytes.len())
+        .ok_or_else(Exception::badarg)?;
     Ok(p.int(n as i64))
 }

@@ -13,6 +13,39 @@ pub(super) fn term_to_binary(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     Ok(p.binary(&bytes))
 }
 
+/// `erlang:term_to_binary(Term, Options)`: `compressed`, `{compressed,
+/// Level}`, `{minor_version, 0..2}`, `deterministic` and `local` (which
+/// change nothing here: maps are written in one order, and there is one
+/// node).
+pub(super) fn term_to_binary_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let mut opts = etf::EncodeOptions::default();
+    let opt_list = super::list_elements(p, a[1]).ok_or_else(Exception::badarg)?;
+    for o in opt_list {
+        let name = |t: Term| t.atom_value().and_then(crate::atom::Atom::text);
+        match (name(o), o.tuple_elements(p)) {
+            (Some("compressed"), _) => opts.compressed = Some(6),
+            (Some("deterministic" | "local"), _) => {}
+            (_, Some(&[k, v])) if name(k) == Some("compressed") => {
+                let l = v.small_value().filter(|l| (0..=9).contains(l));
+                opts.compressed = Some(l.ok_or_else(Exception::badarg)? as u8);
+            }
+            (_, Some(&[k, v])) if name(k) == Some("minor_version") => {
+                let l = v.small_value().filter(|l| (0..=2).contains(l));
+                opts.minor_version = l.ok_or_else(Exception::badarg)? as u8;
+            }
+            _ => return Err(Exception::badarg()),
+        }
+    }
+    let bytes = etf::term_to_binary_with(a[0], &*p, opts);
+    Ok(p.binary(&bytes))
+}
+
+/// `erlang:external_size(Term)`: the size `term_to_binary/1` would have.
+pub(super) fn external_size_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let n = etf::term_to_binary(a[0], &*p).len();
+    Ok(p.int(n as i64))
+}
+
 /// `erlang:binary_to_term(Binary)`: `badarg` for anything but a whole
 /// external term.
 pub(super) fn binary_to_term(p: &mut ProcessMemory, a: &[Term]) -> BifResult {

@@ -37,6 +37,7 @@ mod boot;
 mod collections;
 mod compare;
 mod control;
+mod funs;
 mod external;
 mod io;
 mod lists;
@@ -411,7 +412,11 @@ bif_table! {
     "erts_debug":"size"/1 => crate::process::bifs::flat_size_1,
     "erlang":"make_ref"/0 => crate::process::bifs::make_ref_0,
     "erlang":"yield"/0 => crate::process::bifs::yield_0,
+    "erlang":"fun_info"/1 => funs::fun_info_1,
+    "erlang":"fun_info"/2 => funs::fun_info_2,
+    "erlang":"fun_to_list"/1 => funs::fun_to_list_1,
     "erlang":"node"/0 => crate::process::bifs::node_0,
+    "erlang":"system_info"/1 => crate::process::bifs::system_info_1,
     "erlang":"node"/1 => crate::process::bifs::node_1,
     "erlang":"send_after"/3 => crate::process::bifs::send_after_3,
     "erlang":"start_timer"/3 => crate::process::bifs::start_timer_3,
@@ -469,6 +474,7 @@ bif_table! {
     "binary":"matches"/2 => binmod::matches_2,
     "binary":"matches"/3 => binmod::matches_3,
     "binary":"split"/2 => binmod::split_2,
+    "binary":"referenced_byte_size"/1 => binmod::referenced_byte_size,
     "binary":"split"/3 => binmod::split_3,
     "binary":"compile_pattern"/1 => binmod::compile_pattern,
     "binary":"part"/2 => binmod::part_2,
@@ -491,6 +497,8 @@ bif_table! {
     "io":"printable_range"/0 => collections::printable_range,
     "os":"getpid"/0 => collections::getpid,
     "erlang":"term_to_binary"/1 => external::term_to_binary,
+    "erlang":"term_to_binary"/2 => external::term_to_binary_2,
+    "erlang":"external_size"/1 => external::external_size_1,
     "erlang":"binary_to_term"/1 => external::binary_to_term,
     "erlang":"phash2"/1 => external::phash2_1,
     "erlang":"phash2"/2 => external::phash2_2,

@@ -693,3 +693,55 @@ pub(crate) fn convert_time_unit_3(m: &mut ProcessMemory, a: &[Term]) -> BifResul
     let to = unit(a[2])?;
     Ok(int128(m, to.convert(v as i128, from)))
 }
+
+// ----- the system -------------------------------------------------------------------
+
+/// `erlang:system_info(Item)` for the items a program can act on; others
+/// are `badarg`.
+pub(crate) fn system_info_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        let item = a[0];
+        if let Some(&[k, v]) = item.tuple_elements(&p.mem) {
+            if is(k, "wordsize") && (is(v, "internal") || is(v, "external")) {
+                return Ok(p.mem.int(8));
+            }
+            return Err(Exception::badarg());
+        }
+        let name = item.atom_value().and_then(Atom::text).ok_or_else(Exception::badarg)?;
+        let n = |p: &mut Process, v: usize| p.mem.int(v as i64);
+        Ok(match name {
+            "endian" => named(if cfg!(target_endian = "little") { "little" } else { "big" }),
+            "wordsize" => n(p, 8),
+            "otp_release" => {
+                // The release whose behaviour Coral follows.
+                let s: Vec<Term> = "25".chars().map(|c| Term::small(c as i64).unwrap_or(Term::NIL)).collect();
+                p.mem.list(&s, Term::NIL)
+            }
+            "schedulers" | "schedulers_online" | "dirty_cpu_schedulers" | "dirty_cpu_schedulers_online" => {
+                let c = p.rt.scheduler_count();
+                n(p, c)
+            }
+            "logical_processors" | "logical_processors_available" | "logical_processors_online" => {
+                let c = std::thread::available_parallelism().map_or(1, |x| x.get());
+                n(p, c)
+            }
+            "process_count" => {
+                let c = p.rt.table.count();
+                n(p, c)
+            }
+            "process_limit" => {
+                let c = p.rt.table.limit();
+                n(p, c)
+            }
+            "atom_count" => n(p, Atom::count()),
+            "atom_limit" => n(p, crate::atom::MAX_ATOMS as usize),
+            "port_count" => n(p, 0),
+            "port_limit" => n(p, 65536),
+            "thread_pool_size" => n(p, 0),
+            "threads" => Term::atom(atom::TRUE),
+            "smp_support" => Term::atom(atom::TRUE),
+            "emu_flavor" => named("jit"),
+            _ => return Err(Exception::badarg()),
+        })
+    })
+}

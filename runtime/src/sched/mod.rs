@@ -423,6 +423,11 @@ impl RuntimeInner {
         }
     }
 
+    /// Scheduler threads.
+    pub(crate) fn scheduler_count(&self) -> usize {
+        self.stealers.get().map_or(1, |s| s.len())
+    }
+
     /// Whether a process with pid data `data` is alive.
     pub(crate) fn table_has(&self, data: u64) -> bool {
         self.table.get(data).is_some()
