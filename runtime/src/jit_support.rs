@@ -759,6 +759,70 @@ struct Seg {
     little: bool,
 }
 
+/// `f` as an IEEE 754 half-precision float, rounded to nearest (ties to
+/// even), infinity when too large; `None` for a value that is not finite.
+fn f16_bits(f: f64) -> Option<u16> {
+    if !f.is_finite() {
+        return None;
+    }
+    let bits = f.to_bits();
+    let sign = ((bits >> 48) & 0x8000) as u16;
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let mant = bits & ((1u64 << 52) - 1);
+    if exp == 0 && mant == 0 {
+        return Some(sign);
+    }
+    // The value is 1.mant * 2^(exp - 1023); half precision keeps 10
+    // fraction bits with exponent bias 15, subnormals below 2^-14.
+    let e = exp - 1023;
+    let full = mant | (1u64 << 52);
+    let (shift, biased) = if e >= -14 {
+        (42, (e + 15) as u64)
+    } else {
+        (42 + (-14 - e) as u32, 0)
+    };
+    if shift > 63 {
+        return Some(sign);
+    }
+    let kept = full >> shift;
+    let rest = full & ((1u64 << shift) - 1);
+    let half = 1u64 << (shift - 1);
+    let round_up = rest > half || (rest == half && kept & 1 == 1);
+    let mut m = kept + u64::from(round_up);
+    let mut b = biased;
+    if b == 0 {
+        // Subnormal: the implicit bit is not stored; rounding may carry
+        // into the smallest normal.
+        if m >= 1 << 10 {
+            b = 1;
+            m -= 1 << 10;
+        }
+    } else {
+        if m >= 1 << 11 {
+            m >>= 1;
+            b += 1;
+        }
+        m -= 1 << 10;
+    }
+    if b >= 31 {
+        return Some(sign | 0x7c00);
+    }
+    Some(sign | ((b as u16) << 10) | m as u16)
+}
+
+/// A half-precision float's value (infinities and NaNs come out as such).
+fn f16_value(h: u16) -> f64 {
+    let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let e = ((h >> 10) & 0x1f) as i32;
+    let m = (h & 0x3ff) as f64;
+    sign * match e {
+        0 => m * 2f64.powi(-24),
+        31 if m == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        _ => (1.0 + m / 1024.0) * 2f64.powi(e - 15),
+    }
+}
+
 fn decode_seg(w: &[Term]) -> Option<Seg> {
     let size_kind = w[2].raw();
     let size = match size_kind {
@@ -886,11 +950,15 @@ fn build_binary(m: &mut ProcessMemory, segs: &[Term]) -> Option<Term> {
             1 => {
                 let bits = s.size?.checked_mul(s.unit)?;
                 let f = number_of(m, s.value)?.to_f64()?;
+                // A value too large for a narrower float becomes its
+                // infinity, as in BEAM.
                 let bytes = match (bits, s.little) {
                     (64, false) => f.to_be_bytes().to_vec(),
                     (64, true) => f.to_le_bytes().to_vec(),
                     (32, false) => (f as f32).to_be_bytes().to_vec(),
                     (32, true) => (f as f32).to_le_bytes().to_vec(),
+                    (16, false) => f16_bits(f)?.to_be_bytes().to_vec(),
+                    (16, true) => f16_bits(f)?.to_le_bytes().to_vec(),
                     _ => return None,
                 };
                 out.push_bits(&bytes, bits);
@@ -1011,6 +1079,8 @@ fn get_segment(m: &mut ProcessMemory, mctx: Term, w: &[Term]) -> Option<(Term, T
                 (64, true) => f64::from_le_bytes(bytes[..8].try_into().ok()?),
                 (32, false) => f32::from_be_bytes(bytes[..4].try_into().ok()?) as f64,
                 (32, true) => f32::from_le_bytes(bytes[..4].try_into().ok()?) as f64,
+                (16, false) => f16_value(u16::from_be_bytes(bytes[..2].try_into().ok()?)),
+                (16, true) => f16_value(u16::from_le_bytes(bytes[..2].try_into().ok()?)),
                 _ => return None,
             };
             if !f.is_finite() {
