@@ -209,7 +209,9 @@ pub fn set_term_printer(p: TermPrinter) {
 fn print_term(t: Term, heap: &ProcessMemory) -> String {
     match TERM_PRINTER.get() {
         Some(p) => p(t, heap),
-        None => crate::process::report::plain_print(t, heap),
+        // As BEAM's own reports print terms (`erts_print`'s `%T`): what
+        // `erlang:display/1` writes.
+        None => String::from_utf8_lossy(&crate::display::display(t, heap)).into_owned(),
     }
 }
 
