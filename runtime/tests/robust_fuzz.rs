@@ -244,7 +244,7 @@ proptest! {
     #[test]
     fn every_bif_survives_random_arguments(
         index in 0..bif::table().len(),
-        args in prop::collection::vec(arg(), 3),
+        args in prop::collection::vec(arg(), 5),
     ) {
         let e = bif::by_index(index).unwrap();
         call_checked(e, &args[..e.arity as usize]);

@@ -293,6 +293,9 @@ pub(super) fn copy_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     Ok(p.binary(&bytes))
 }
 
+/// The largest binary the binary module's BIFs build (4 GiB).
+const MAX_BINARY_BYTES: usize = 1 << 32;
+
 /// `binary:copy(Subject, N)`: `N` copies one after another.
 pub(super) fn copy_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     let bytes = bytes_arg(p, a[0])?;
@@ -301,7 +304,9 @@ pub(super) fn copy_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
         .len()
         .checked_mul(n)
         .ok_or_else(Exception::system_limit)?;
-    if total > isize::MAX as usize / 8 {
+    // Far beyond any heap (BEAM would fail to allocate it): refused
+    // before anything is allocated.
+    if total > MAX_BINARY_BYTES {
         return Err(Exception::system_limit());
     }
     Ok(p.binary(&bytes.repeat(n)))
