@@ -536,3 +536,240 @@ mod tests {
         assert_ne!(block_hash(b"", 1), block_hash(b"", 2));
     }
 }
+
+// ----- phash/2: BEAM's older `make_hash` ----------------------------------------
+
+// Primes just above 2^28, as BEAM's `make_hash` uses them.
+const F1: u32 = 268_440_163;
+const F2: u32 = 268_439_161;
+const F3: u32 = 268_435_459;
+const F4: u32 = 268_436_141;
+const F5: u32 = 268_438_633;
+const F6: u32 = 268_437_017;
+const F8: u32 = 268_437_511;
+const F9: u32 = 268_439_627;
+const F10: u32 = 268_440_479;
+const F11: u32 = 268_440_577;
+const F12: u32 = 268_440_581;
+const F13: u32 = 268_440_593;
+const F14: u32 = 268_440_611;
+
+/// `hash` stepped through the four bytes of `x`, least significant first.
+fn u32_step(hash: u32, x: u32, prime: u32) -> u32 {
+    let mut h = hash;
+    for i in 0..4 {
+        h = h.wrapping_mul(prime).wrapping_add((x >> (8 * i)) & 0xFF);
+    }
+    h
+}
+
+/// An integer's magnitude, as its bytes least significant first: the
+/// 32-bit words it needs, four bytes each.
+fn magnitude_step(hash: u32, limbs: &[u64]) -> u32 {
+    let mut h = hash;
+    let Some((&last, rest)) = limbs.split_last() else {
+        return h;
+    };
+    for &d in rest {
+        for i in 0..8 {
+            h = h.wrapping_mul(F2).wrapping_add(((d >> (8 * i)) & 0xFF) as u32);
+        }
+    }
+    let n = if last >> 32 == 0 { 4 } else { 8 };
+    for i in 0..n {
+        h = h.wrapping_mul(F2).wrapping_add(((last >> (8 * i)) & 0xFF) as u32);
+    }
+    h
+}
+
+/// The bytes of a bitstring, then its trailing bits.
+fn binary_step(hash: u32, bytes: &[u8], bit_offset: usize, bit_size: usize) -> u32 {
+    let byte_at = |i: usize| -> u8 {
+        // Byte `i` of the bitstring, which starts `bit_offset` bits in.
+        let bit = bit_offset + 8 * i;
+        let (q, r) = (bit / 8, bit % 8);
+        if r == 0 {
+            bytes[q]
+        } else {
+            (bytes[q] << r) | bytes.get(q + 1).map_or(0, |b| b >> (8 - r))
+        }
+    };
+    let whole = bit_size / 8;
+    let rest = bit_size % 8;
+    let mut h = hash;
+    for i in 0..whole {
+        h = h.wrapping_mul(F1).wrapping_add(byte_at(i) as u32);
+    }
+    if rest > 0 {
+        let b = (byte_at(whole) >> (8 - rest)) as u32;
+        h = h.wrapping_mul(F1).wrapping_add(b);
+        h = h.wrapping_mul(F12).wrapping_add(rest as u32);
+    }
+    h.wrapping_mul(F4).wrapping_add(whole as u32)
+}
+
+enum OldOp<'h> {
+    Term(Term),
+    /// Elements left of a tuple or a fun's environment; for a tuple, its
+    /// arity is mixed in after them.
+    Elements(&'h [Term], Option<u32>),
+    /// The tail of a list whose head has just been hashed.
+    Tail(Term),
+    /// A list has ended (after its final tail).
+    ListEnd,
+}
+
+/// The 32-bit hash behind `erlang:phash/2`: BEAM's `make_hash`, which
+/// hashes integers bytewise whatever their size, text strings byte by byte,
+/// and maps with `make_hash2`.
+pub fn make_hash<H: HeapAccess + ?Sized>(t: Term, heap: &H) -> u32 {
+    let mut hash: u32 = 0;
+    let mut stack: Vec<OldOp> = vec![OldOp::Term(t)];
+    while let Some(op) = stack.pop() {
+        let t = match op {
+            OldOp::Term(t) => t,
+            OldOp::Elements(els, arity) => {
+                match els.split_first() {
+                    Some((&first, rest)) => {
+                        stack.push(OldOp::Elements(rest, arity));
+                        stack.push(OldOp::Term(first));
+                    }
+                    None => {
+                        if let Some(a) = arity {
+                            hash = hash.wrapping_mul(F9).wrapping_add(a);
+                        }
+                    }
+                }
+                continue;
+            }
+            OldOp::Tail(tail) => {
+                if tail.cons_parts(heap).is_none() {
+                    stack.push(OldOp::ListEnd);
+                }
+                tail
+            }
+            OldOp::ListEnd => {
+                hash = hash.wrapping_mul(F8);
+                continue;
+            }
+        };
+        match t.kind(heap) {
+            TermKind::Nil => hash = hash.wrapping_mul(F3).wrapping_add(1),
+            TermKind::Atom => {
+                let h = t.atom_value().map_or(0, atom_hash);
+                hash = hash.wrapping_mul(F1).wrapping_add(h);
+            }
+            TermKind::Small => {
+                let v = t.small_value().unwrap_or(0);
+                let m = v.unsigned_abs();
+                hash = u32_step(hash, m as u32, F2);
+                if m >> 32 != 0 {
+                    hash = u32_step(hash, (m >> 32) as u32, F2);
+                }
+                hash = hash.wrapping_mul(if v < 0 { F4 } else { F3 });
+            }
+            TermKind::BigInt => {
+                if let Some(b) = t.bignum(heap) {
+                    hash = magnitude_step(hash, b.limbs);
+                    hash = hash.wrapping_mul(if b.negative { F4 } else { F3 });
+                }
+            }
+            TermKind::Float => {
+                let mut f = t.float_value(heap).unwrap_or(0.0);
+                if f == 0.0 {
+                    f = 0.0;
+                }
+                let bits = f.to_bits();
+                let w = (bits as u32) ^ ((bits >> 32) as u32);
+                hash = hash.wrapping_mul(F6).wrapping_add(w);
+            }
+            TermKind::Binary => {
+                if let Some(v) = t.bits(heap) {
+                    hash = binary_step(hash, v.bytes, v.bit_offset, v.bit_size);
+                }
+            }
+            TermKind::Cons => {
+                // Bytes in a row (text) are hashed inline.
+                let mut l = t;
+                loop {
+                    let Some((h, tail)) = l.cons_parts(heap) else {
+                        break;
+                    };
+                    match h.small_value().filter(|b| (0..256).contains(b)) {
+                        Some(b) => {
+                            hash = hash.wrapping_mul(F2).wrapping_add(b as u32);
+                            if tail.cons_parts(heap).is_none() {
+                                stack.push(OldOp::ListEnd);
+                                stack.push(OldOp::Term(tail));
+                                break;
+                            }
+                            l = tail;
+                        }
+                        None => {
+                            stack.push(OldOp::Tail(tail));
+                            stack.push(OldOp::Term(h));
+                            break;
+                        }
+                    }
+                }
+            }
+            TermKind::Tuple => {
+                let els = t.tuple_elements(heap).unwrap_or(&[]);
+                stack.push(OldOp::Elements(els, Some(els.len() as u32)));
+            }
+            TermKind::Map => {
+                let h2 = make_hash2(t, heap);
+                hash = hash
+                    .wrapping_mul(F13)
+                    .wrapping_add(F14)
+                    .wrapping_add(h2);
+            }
+            TermKind::Fun => {
+                if let Some(f) = t.fun_view(heap) {
+                    let e = f.entry;
+                    hash = hash.wrapping_mul(F10).wrapping_add(e.num_free);
+                    hash = hash.wrapping_mul(F1).wrapping_add(atom_hash(e.module));
+                    hash = hash.wrapping_mul(F2).wrapping_add(e.index);
+                    hash = hash.wrapping_mul(F2).wrapping_add(e.old_uniq);
+                    stack.push(OldOp::Elements(f.env, None));
+                }
+            }
+            TermKind::Export => {
+                if let Some((m, f, a)) = t.export_view(heap) {
+                    hash = hash.wrapping_mul(F11).wrapping_add(a);
+                    hash = hash.wrapping_mul(F1).wrapping_add(atom_hash(m));
+                    hash = hash.wrapping_mul(F1).wrapping_add(atom_hash(f));
+                }
+            }
+            TermKind::LocalPid => {
+                let n = t.local_pid_number().unwrap_or(0) as u32;
+                hash = u32_step(hash, n, F5).wrapping_mul(F6);
+            }
+            TermKind::LocalPort => {
+                let n = t.local_port_number().unwrap_or(0);
+                if n >> 32 != 0 {
+                    hash = u32_step(hash, (n >> 32) as u32, F11);
+                }
+                hash = u32_step(hash, n as u32, F9).wrapping_mul(F10);
+            }
+            TermKind::LocalRef => {
+                let id = t.local_ref_id(heap).unwrap_or([0, 0]);
+                hash = u32_step(hash, id[0] as u32, F9).wrapping_mul(F10);
+            }
+            _ => {
+                // Remote pids, ports and references: hashed as the local
+                // kinds on their number.
+                hash = u32_step(hash, 0, F9).wrapping_mul(F10);
+            }
+        }
+    }
+    hash
+}
+
+/// `erlang:phash(Term, Range)`: `1..=Range`.
+pub fn phash_range<H: HeapAccess + ?Sized>(t: Term, range: u64, heap: &H) -> Option<u32> {
+    if range == 0 || range > 1 << 32 {
+        return None;
+    }
+    Some(((make_hash(t, heap) as u64 % range) + 1) as u32)
+}

@@ -70,6 +70,18 @@ pub(super) fn phash2_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
     Ok(p.int(i64::from(h)))
 }
 
+/// `erlang:phash(Term, Range)`: BEAM's older portable hash, in
+/// `1..=Range` (what `sets` and `dict` place their elements with).
+pub(super) fn phash_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let range = a[1]
+        .small_value()
+        .and_then(|r| u64::try_from(r).ok())
+        .filter(|r| (1..=1 << 32).contains(r))
+        .ok_or_else(Exception::badarg)?;
+    let h = crate::phash::phash_range(a[0], range, &*p).ok_or_else(Exception::badarg)?;
+    Ok(p.int(i64::from(h)))
+}
+
 /// The CRC-32 of zlib (polynomial 0xEDB88320, reflected) continued from
 /// `crc` over `bytes`.
 fn crc32_update(crc: u32, bytes: &[u8]) -> u32 {

@@ -502,6 +502,7 @@ bif_table! {
     "erlang":"binary_to_term"/1 => external::binary_to_term,
     "erlang":"phash2"/1 => external::phash2_1,
     "erlang":"phash2"/2 => external::phash2_2,
+    "erlang":"phash"/2 => external::phash_2,
     "erlang":"crc32"/1 => external::crc32_1,
     "erlang":"crc32"/2 => external::crc32_2,
     "erlang":"adler32"/1 => external::adler32_1,
