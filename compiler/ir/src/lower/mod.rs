@@ -353,6 +353,27 @@ fn name_lambdas(functions: &mut [Option<Function>], lambdas: &[LambdaName]) {
     }
 }
 
+/// `t` with every `-0.0` made `0.0`: the key under which OTP 25's
+/// compiler merges literals.
+fn zero_signs_merged(t: &Term) -> Term {
+    const NEG_ZERO: u64 = 0x8000_0000_0000_0000;
+    match t {
+        Term::Float(NEG_ZERO) => Term::Float(0),
+        Term::Tuple(es) => Term::Tuple(es.iter().map(zero_signs_merged).collect()),
+        Term::List(es, tail) => Term::List(
+            es.iter().map(zero_signs_merged).collect(),
+            Box::new(zero_signs_merged(tail)),
+        ),
+        Term::Map(pairs) => Term::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| (zero_signs_merged(k), zero_signs_merged(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// Lowers a module (see the crate documentation).
 pub fn lower(module: &ast::Module) -> Result<Module, LowerError> {
     coral_syntax::with_deep_stack(|| lower_on_this_stack(module))
@@ -599,12 +620,16 @@ impl<'a> Lowerer<'a> {
                 Const::Int(i)
             }
             t => {
-                if let Some(id) = self.literal_ids.get(&t) {
+                // One literal per term as OTP 25 compares them (`=:=`, under
+                // which 0.0 and -0.0 are equal): the first one lowered
+                // stands for both, as in BEAM's literal table.
+                let key = zero_signs_merged(&t);
+                if let Some(id) = self.literal_ids.get(&key) {
                     return Const::Lit(*id);
                 }
                 let id = LitId(self.literals.len() as u32);
-                self.literals.push(t.clone());
-                self.literal_ids.insert(t, id);
+                self.literals.push(t);
+                self.literal_ids.insert(key, id);
                 Const::Lit(id)
             }
         }
