@@ -699,10 +699,14 @@ impl Process {
         }
         self.handle_signals();
         let len = self.queue.len();
-        if len > self.wait.seen_len {
+        // A message at the save pointer that arrived since this receive
+        // last waited has not been looked at.
+        if self.queue.peek().is_some() && len > self.wait.seen_len {
             self.wait.seen_len = len;
             return wait::RECHECK;
         }
+        // Waiting: only messages beyond these wake the process.
+        self.wait.seen_len = len;
         let ms = if timeout == Term::atom(atom::INFINITY) {
             None
         } else if let Some(ms) = timeout.small_value().filter(|&v| v >= 0) {
