@@ -270,12 +270,24 @@ pub fn with_bif_exports(modules: &[ir::Module]) -> Result<Vec<ir::Module>, Codeg
 /// The module of Erlang code the runtime's BIFs hand work to when it must
 /// wait for a message (see `coral_runtime::process::code::trap`):
 /// `process_info/2` of another process sends a request and waits for the
-/// answer.
+/// answer; `hibernate/3` waits for a message, then makes its call.
 pub const ERTS_HELPERS: &str = "coral_erts";
 
 fn erts_helpers() -> Result<ir::Module, CodegenError> {
-    let text = "module 'coral_erts' ['process_info'/3]
+    let text = "module 'coral_erts' ['process_info'/3, 'hibernate_wake'/3]
     attributes []
+'hibernate_wake'/3 =
+    fun (M, F, A) ->
+        letrec 'wait'/0 =
+            fun () ->
+                let <Got, _Msg> = primop 'recv_peek_message'()
+                in  case Got of
+                      <'true'> when 'true' -> call 'erlang':'apply'(M, F, A)
+                      <_> when 'true' ->
+                          let <_T> = primop 'recv_wait_timeout'('infinity')
+                          in  apply 'wait'/0()
+                    end
+        in  apply 'wait'/0()
 'process_info'/3 =
     fun (Pid, Items, Single) ->
         let <Ref> = call 'erlang':'coral_process_info_request'(Pid, Items)

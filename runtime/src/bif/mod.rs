@@ -412,6 +412,7 @@ bif_table! {
     "erts_debug":"size"/1 => crate::process::bifs::flat_size_1,
     "erlang":"make_ref"/0 => crate::process::bifs::make_ref_0,
     "erlang":"yield"/0 => crate::process::bifs::yield_0,
+    "erlang":"hibernate"/3 => crate::process::bifs::hibernate_3,
     "erlang":"fun_info"/1 => funs::fun_info_1,
     "erlang":"fun_info"/2 => funs::fun_info_2,
     "erlang":"fun_to_list"/1 => funs::fun_to_list_1,

@@ -543,6 +543,29 @@ pub(crate) fn make_ref_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
     with(m, |p| Ok(p.make_ref()))
 }
 
+/// `erlang:hibernate(Module, Function, Args)`: drops the call stack and
+/// waits for a message, then calls `Module:Function(Args...)` (through
+/// `coral_erts:hibernate_wake/3`). The heap is not compacted at once; the
+/// next collection finds the dropped frames' data dead.
+pub(crate) fn hibernate_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        if a[0].atom_value().is_none()
+            || a[1].atom_value().is_none()
+            || list_elements(&p.mem, a[2]).is_none()
+        {
+            return Err(Exception::badarg());
+        }
+        let done = code::installed()
+            .and_then(|c| crate::term::Continuation::new(c.done))
+            .ok_or_else(Exception::badarg)?;
+        p.mem.ctx.stop = p.mem.ctx.hend;
+        p.mem
+            .push_frame(done, &[])
+            .map_err(|_| Exception::system_limit())?;
+        code::trap(&mut p.mem, "coral_erts", "hibernate_wake", &[a[0], a[1], a[2]])
+    })
+}
+
 /// `erlang:yield()`: ends the time slice at the next reduction check.
 pub(crate) fn yield_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
     m.ctx.reds = 0;
