@@ -159,3 +159,47 @@ fn without_erlc_erlang_files_are_refused_clearly() {
     assert_eq!(err.lines().count(), 1, "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// What `erl` prints for `io:format("~p~n", [begin Exprs end])`: the
+/// oracle for `coral eval`.
+fn erl_eval_p(exprs: &str) -> String {
+    let out = Command::new("erl")
+        .arg("-noshell")
+        .arg("-eval")
+        .arg(format!(
+            "io:format(\"~p~n\", [begin {exprs} end]), halt()."
+        ))
+        .output()
+        .expect("erl must be installed");
+    assert!(out.status.success(), "erl failed: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+#[test]
+fn eval_prints_values_as_erl_does() {
+    for exprs in [
+        "X = 6, X * 7",
+        "lists:seq(1, 30)",
+        "#{a => [1.5, \"text\", <<\"bin\">>], b => {self_is_a_pid, is_pid(self())}}",
+        "lists:map(fun(N) -> N * N end, lists:seq(1, 5))",
+        "string:uppercase(\"coral\")",
+    ] {
+        let out = run(coral().arg("eval").arg(format!("{exprs}.")));
+        assert!(out.status.success(), "{exprs}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), erl_eval_p(exprs), "coral eval '{exprs}.'");
+    }
+}
+
+#[test]
+fn eval_of_a_crash_exits_1_with_the_reason() {
+    let out = run(coral().arg("eval").arg("1 + list_to_atom(\"a\")"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("badarith"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn eval_of_bad_syntax_is_an_error_not_a_crash() {
+    let out = run(coral().arg("eval").arg("1 +* 2"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("erlc"), "{}", text(&out.stderr));
+}
