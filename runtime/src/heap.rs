@@ -82,6 +82,32 @@ const CACHED_BLOCK_MIN: usize = 4096;
 const CACHE_MAX_WORDS: usize = 1 << 22;
 const CACHE_MAX_BLOCKS: usize = 8;
 
+/// Blocks of at most this many words (message fragments of small terms)
+/// are kept on per-thread free lists by size, so sending a small message
+/// costs no allocator call once a thread is warm.
+const SMALL_BLOCK_MAX: usize = 16;
+/// Blocks kept per size.
+const SMALL_BLOCKS_PER_SIZE: usize = 256;
+
+thread_local! {
+    static SMALL_BLOCKS: std::cell::RefCell<SmallBlocks> =
+        const { std::cell::RefCell::new(SmallBlocks([const { Vec::new() }; SMALL_BLOCK_MAX + 1])) };
+}
+
+/// A thread's free small blocks, index = size in words; freed when the
+/// thread exits.
+struct SmallBlocks([Vec<NonNull<Word>>; SMALL_BLOCK_MAX + 1]);
+
+impl Drop for SmallBlocks {
+    fn drop(&mut self) {
+        for (words, list) in self.0.iter_mut().enumerate() {
+            for p in list.drain(..) {
+                free_block(p, words);
+            }
+        }
+    }
+}
+
 thread_local! {
     /// Freed big blocks of this scheduler thread, kept mapped so the next
     /// collection's to-space of the same size does not page-fault its way
@@ -98,6 +124,15 @@ fn block_layout(words: usize) -> Layout {
 impl Block {
     pub(crate) fn new(words: usize) -> Block {
         let words = words.max(1);
+        if words <= SMALL_BLOCK_MAX {
+            let hit = SMALL_BLOCKS
+                .try_with(|c| c.borrow_mut().0[words].pop())
+                .ok()
+                .flatten();
+            if let Some(ptr) = hit {
+                return Block { ptr, words };
+            }
+        }
         if words >= CACHED_BLOCK_MIN {
             let hit = BLOCK_CACHE
                 .try_with(|c| {
@@ -137,6 +172,23 @@ impl Block {
 impl Drop for Block {
     fn drop(&mut self) {
         let (ptr, words) = (self.ptr, self.words);
+        if words <= SMALL_BLOCK_MAX {
+            let kept = SMALL_BLOCKS
+                .try_with(|c| {
+                    let list = &mut c.borrow_mut().0[words];
+                    if list.len() < SMALL_BLOCKS_PER_SIZE {
+                        list.push(ptr);
+                        true
+                    } else {
+                        false
+                    }
+                })
+                .unwrap_or(false);
+            if !kept {
+                free_block(ptr, words);
+            }
+            return;
+        }
         let cached = words >= CACHED_BLOCK_MIN
             && BLOCK_CACHE
                 .try_with(|c| {
