@@ -1121,43 +1121,45 @@ fn eval(
     }
 }
 
-/// Runs `spec` over every object: the results of the clauses that match
-/// (the body's last value) and the keys of those objects.
-fn run_spec(p: &mut Process, g: &Table, spec: &[MsClause]) -> Vec<(Term, Term)> {
-    let mut out = Vec::new();
-    for o in g.all() {
-        let stored = o.term();
-        for c in spec {
-            let mut binds = BTreeMap::new();
-            if !matches(c.head, stored, &mut binds) {
-                continue;
-            }
-            // Bindings and the object are copied into the caller's heap, so
-            // the guards and the body work on its terms only.
-            let obj = o.read(&mut p.mem);
-            let mut local = BTreeMap::new();
-            matches(c.head, obj, &mut local);
-            let ok = c.guards.iter().all(|gd| {
-                eval(&mut p.mem, *gd, obj, &local, 0) == Some(Term::atom(atom::TRUE))
-            });
-            if !ok {
-                continue;
-            }
-            let mut result = Some(Term::atom(atom::TRUE));
-            for b in &c.body {
-                result = eval(&mut p.mem, *b, obj, &local, 0);
-                if result.is_none() {
-                    break;
-                }
-            }
-            if let Some(r) = result {
-                let key = g.key_of(obj).unwrap_or(Term::NIL);
-                out.push((r, key));
-            }
-            break;
+/// What `spec` gives for the stored object `o`: the body's last value of
+/// the first clause whose head matches and whose guards hold, or `None`.
+/// The object and its bindings are copied into the caller's heap first, so
+/// the guards and the body work on its terms only.
+fn spec_result(p: &mut Process, spec: &[MsClause], o: &Stored) -> Option<Term> {
+    let stored = o.term();
+    for c in spec {
+        let mut binds = BTreeMap::new();
+        if !matches(c.head, stored, &mut binds) {
+            continue;
         }
+        let obj = o.read(&mut p.mem);
+        let mut local = BTreeMap::new();
+        matches(c.head, obj, &mut local);
+        let ok = c
+            .guards
+            .iter()
+            .all(|gd| eval(&mut p.mem, *gd, obj, &local, 0) == Some(Term::atom(atom::TRUE)));
+        if !ok {
+            return None;
+        }
+        let mut result = Some(Term::atom(atom::TRUE));
+        for b in &c.body {
+            result = eval(&mut p.mem, *b, obj, &local, 0);
+            if result.is_none() {
+                break;
+            }
+        }
+        return result;
     }
-    out
+    None
+}
+
+/// Runs `spec` over every object: the results, in the table's order.
+fn run_spec(p: &mut Process, g: &Table, spec: &[MsClause]) -> Vec<Term> {
+    g.all()
+        .into_iter()
+        .filter_map(|o| spec_result(p, spec, o))
+        .collect()
 }
 
 /// `ets:select(Tab, MatchSpec)`.
@@ -1166,7 +1168,7 @@ pub(crate) fn select_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
         let t = open(p, a[0], false)?;
         let spec = match_spec(&p.mem, a[1]).ok_or_else(Exception::badarg)?;
         let g = lock(&t);
-        let rs: Vec<Term> = run_spec(p, &g, &spec).into_iter().map(|(r, _)| r).collect();
+        let rs = run_spec(p, &g, &spec);
         Ok(p.mem.list(&rs, Term::NIL))
     })
 }
@@ -1206,33 +1208,10 @@ fn select_chunk(p: &mut Process, tab: Term, spec_t: Term, offset: usize, limit: 
     let mut results = Vec::new();
     let mut pos = offset;
     while pos < all.len() && results.len() < limit {
-        let stored = all[pos].term();
-        pos += 1;
-        for c in &spec {
-            let mut binds = BTreeMap::new();
-            if !matches(c.head, stored, &mut binds) {
-                continue;
-            }
-            let obj = all[pos - 1].read(&mut p.mem);
-            let mut local = BTreeMap::new();
-            matches(c.head, obj, &mut local);
-            let ok = c.guards.iter().all(|gd| {
-                eval(&mut p.mem, *gd, obj, &local, 0) == Some(Term::atom(atom::TRUE))
-            });
-            if ok {
-                let mut r = Some(Term::atom(atom::TRUE));
-                for b in &c.body {
-                    r = eval(&mut p.mem, *b, obj, &local, 0);
-                    if r.is_none() {
-                        break;
-                    }
-                }
-                if let Some(r) = r {
-                    results.push(r);
-                }
-            }
-            break;
+        if let Some(r) = spec_result(p, &spec, all[pos]) {
+            results.push(r);
         }
+        pos += 1;
     }
     if results.is_empty() {
         return Ok(end_of_table());
@@ -1259,7 +1238,7 @@ pub(crate) fn select_count_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
         let g = lock(&t);
         let n = run_spec(p, &g, &spec)
             .iter()
-            .filter(|(r, _)| *r == Term::atom(atom::TRUE))
+            .filter(|r| **r == Term::atom(atom::TRUE))
             .count();
         Ok(p.mem.int(n as i64))
     })
@@ -1272,39 +1251,14 @@ pub(crate) fn select_delete_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
         let t = open(p, a[0], true)?;
         let spec = match_spec(&p.mem, a[1]).ok_or_else(Exception::badarg)?;
         let mut g = lock(&t);
-        let hits = run_spec(p, &g, &spec);
-        let mut n = 0;
-        for (r, _) in &hits {
-            if *r != Term::atom(atom::TRUE) {
-                continue;
-            }
-            n += 1;
-        }
-        // Delete by object identity: the objects that gave `true`.
-        let all: Vec<Term> = g.all().iter().map(|o| o.term()).collect();
+        // The objects the spec says `true` for, by identity.
         let mut doomed = Vec::new();
-        for o in all {
-            for c in &spec {
-                let mut b = BTreeMap::new();
-                if !matches(c.head, o, &mut b) {
-                    continue;
-                }
-                let obj = copy_term(o, &CopyAll, &mut p.mem);
-                let mut local = BTreeMap::new();
-                matches(c.head, obj, &mut local);
-                let ok = c.guards.iter().all(|gd| {
-                    eval(&mut p.mem, *gd, obj, &local, 0) == Some(Term::atom(atom::TRUE))
-                });
-                let mut r = Some(Term::atom(atom::TRUE));
-                for bd in &c.body {
-                    r = eval(&mut p.mem, *bd, obj, &local, 0);
-                }
-                if ok && r == Some(Term::atom(atom::TRUE)) {
-                    doomed.push(obj);
-                }
-                break;
+        for o in g.all() {
+            if spec_result(p, &spec, o) == Some(Term::atom(atom::TRUE)) {
+                doomed.push(o.read(&mut p.mem));
             }
         }
+        let n = doomed.len();
         for obj in doomed {
             if let Some(k) = g.key_of(obj) {
                 g.remove_where(k, |o| crate::order::exact_eq(o, obj, &AnyHeap));

@@ -432,25 +432,15 @@ pub unsafe extern "C" fn coral_jit_undef(
         // SAFETY: per the contract.
         unsafe { std::slice::from_raw_parts(args, nargs as usize) }.to_vec()
     };
+    let _ = loc;
     guarded(|| {
         let arglist = m.list(&args, Term::NIL);
-        let first = m.tuple(&[module, name, arglist, Term::NIL]);
-        let callers = trace_callers(m);
-        let mut entries: Vec<Term> = first.into_iter().collect();
-        let _ = loc;
-        for l in callers {
-            if entries.len() >= BACKTRACE_DEPTH {
-                break;
-            }
-            if let Some(e) = trace_entry(m, l, None) {
-                entries.push(e);
-            }
-        }
-        let list = m.list(&entries, Term::NIL);
-        let raw = m
-            .tuple(&[Term::atom(atom::ERROR), list])
-            .unwrap_or(Term::NIL);
-        deliver(m, Class::Error, Term::atom(atom::UNDEF), raw)
+        raise_at(
+            m,
+            Exception::error_atom(atom::UNDEF),
+            u32::MAX,
+            Some((module, name, arglist)),
+        )
     })
 }
 
@@ -598,7 +588,7 @@ pub unsafe extern "C" fn coral_jit_bad_fun_call(
                 m,
                 Exception::error_atom(atom::UNDEF),
                 u32::MAX,
-                Some((md, f, arglist)),
+                Some((Term::atom(md), Term::atom(f), arglist)),
             );
         }
         let is_fun = fun.fun_view(m).is_some() || fun.export_view(m).is_some();
@@ -622,11 +612,11 @@ pub fn raise_at(
     m: &mut ProcessMemory,
     e: Exception,
     loc: u32,
-    call: Option<(Atom, Atom, Term)>,
+    call: Option<(Term, Term, Term)>,
 ) -> usize {
     let raw = match call {
         Some((md, f, args)) => {
-            let first = m.tuple(&[Term::atom(md), Term::atom(f), args, Term::NIL]);
+            let first = m.tuple(&[md, f, args, Term::NIL]);
             let callers = trace_callers(m);
             let mut entries: Vec<Term> = first.into_iter().collect();
             for l in callers {

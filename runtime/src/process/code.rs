@@ -287,7 +287,12 @@ pub unsafe extern "C" fn coral_jit_apply(
 fn apply(m: &mut ProcessMemory, a: Term, b: Term, args: Term, loc: u32) -> (u64, u64) {
     let raise = |m: &mut ProcessMemory, e: Exception| -> (u64, u64) {
         let undef = LAST_UNDEF.with(|c| c.take());
-        let h = crate::jit_support::raise_at(m, e, loc, undef.map(|(md, f)| (md, f, args)));
+        let h = crate::jit_support::raise_at(
+            m,
+            e,
+            loc,
+            undef.map(|(md, f)| (Term::atom(md), Term::atom(f), args)),
+        );
         (apply_kind::RAISED, h as u64)
     };
     match resolve(m, a, b, args) {
