@@ -11,22 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The system libraries a Rust static library needs on this platform, as
-/// `rustc --print native-static-libs` lists them for the runtime.
-#[cfg(target_os = "linux")]
-const NATIVE_LIBS: &[&str] = &[
-    "-lgcc_s",
-    "-lutil",
-    "-lrt",
-    "-lpthread",
-    "-lm",
-    "-ldl",
-    "-lc",
-];
-#[cfg(target_os = "macos")]
-const NATIVE_LIBS: &[&str] = &["-lSystem", "-lc", "-lm"];
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
-const NATIVE_LIBS: &[&str] = &["-lpthread", "-lm", "-lc"];
+use coral_codegen::object::NATIVE_LIBS;
 
 /// Why an executable could not be made, as a message for the user.
 #[derive(Debug)]

@@ -36,23 +36,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output};
 use std::time::{Duration, Instant};
 
-/// The system libraries a Rust static library needs, as
-/// `rustc --print native-static-libs` lists them for the runtime (the same
-/// list `coral build` links with).
-#[cfg(target_os = "linux")]
-const NATIVE_LIBS: &[&str] = &[
-    "-lgcc_s",
-    "-lutil",
-    "-lrt",
-    "-lpthread",
-    "-lm",
-    "-ldl",
-    "-lc",
-];
-#[cfg(target_os = "macos")]
-const NATIVE_LIBS: &[&str] = &["-lSystem", "-lc", "-lm"];
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
-const NATIVE_LIBS: &[&str] = &["-lpthread", "-lm", "-lc"];
+use coral_codegen::object::NATIVE_LIBS;
 
 /// The marker of the line giving a program's iteration count.
 const ITERATIONS_MARK: &str = "%% vs_erl iterations:";

@@ -32,6 +32,24 @@ use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module};
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use std::collections::HashMap;
 
+/// The system libraries a Rust static library needs on this platform, as
+/// `rustc --print native-static-libs` lists them for the runtime: what an
+/// object file from this module is linked with, beside the runtime library.
+#[cfg(target_os = "linux")]
+pub const NATIVE_LIBS: &[&str] = &[
+    "-lgcc_s",
+    "-lutil",
+    "-lrt",
+    "-lpthread",
+    "-lm",
+    "-ldl",
+    "-lc",
+];
+#[cfg(target_os = "macos")]
+pub const NATIVE_LIBS: &[&str] = &["-lSystem", "-lc", "-lm"];
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+pub const NATIVE_LIBS: &[&str] = &["-lpthread", "-lm", "-lc"];
+
 /// Which function a native executable runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
