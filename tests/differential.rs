@@ -547,8 +547,7 @@ fn locate_coral() -> Result<PathBuf, String> {
 }
 
 /// What `coral check` said about a `.core` file.
-#[derive(Debug)]
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 enum Check {
     Accepted,
     Rejected(String),
@@ -640,9 +639,9 @@ fn run_coral(
     let mut out = BTreeMap::new();
     for p in programs {
         let check = checks.get(&p.name).cloned().unwrap_or(Check::Unavailable);
-        let verdict = verdicts.remove(&p.name).unwrap_or_else(|| {
-            Verdict::Fail("erl produced no result".into(), String::new())
-        });
+        let verdict = verdicts
+            .remove(&p.name)
+            .unwrap_or_else(|| Verdict::Fail("erl produced no result".into(), String::new()));
         out.insert(p.name.clone(), CoralResult { check, verdict });
     }
     out
@@ -701,9 +700,8 @@ fn build_batch(
 ) -> Result<PathBuf, Verdict> {
     let work = work_dir(dirs, &format!("batch-{index}"))?;
     let dispatch = work.join(format!("{DISPATCH_MODULE}.core"));
-    fs::write(&dispatch, DISPATCH_CORE).map_err(|e| {
-        Verdict::Fail(format!("cannot write the dispatcher: {e}"), String::new())
-    })?;
+    fs::write(&dispatch, DISPATCH_CORE)
+        .map_err(|e| Verdict::Fail(format!("cannot write the dispatcher: {e}"), String::new()))?;
     let exe = work.join("programs");
     let cores: Vec<PathBuf> = batch
         .iter()

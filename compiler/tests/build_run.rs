@@ -163,7 +163,10 @@ fn an_uncaught_exception_exits_1_with_a_report_on_stderr() {
     assert_eq!(status, Some(1));
     // The report erl writes to stderr when the boot process crashes.
     let err = text(&got.stderr);
-    assert!(err.contains("init terminating in do_boot ({badarith,[{multi_b,crash,1,"), "{err}");
+    assert!(
+        err.contains("init terminating in do_boot ({badarith,[{multi_b,crash,1,"),
+        "{err}"
+    );
     assert!(err.contains("multi_b.erl\"},{line,"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -166,9 +166,7 @@ fn erl_eval_p(exprs: &str) -> String {
     let out = Command::new("erl")
         .arg("-noshell")
         .arg("-eval")
-        .arg(format!(
-            "io:format(\"~p~n\", [begin {exprs} end]), halt()."
-        ))
+        .arg(format!("io:format(\"~p~n\", [begin {exprs} end]), halt()."))
         .output()
         .expect("erl must be installed");
     assert!(out.status.success(), "erl failed: {}", text(&out.stderr));
@@ -186,7 +184,11 @@ fn eval_prints_values_as_erl_does() {
     ] {
         let out = run(coral().arg("eval").arg(format!("{exprs}.")));
         assert!(out.status.success(), "{exprs}: {}", text(&out.stderr));
-        assert_eq!(text(&out.stdout), erl_eval_p(exprs), "coral eval '{exprs}.'");
+        assert_eq!(
+            text(&out.stdout),
+            erl_eval_p(exprs),
+            "coral eval '{exprs}.'"
+        );
     }
 }
 
@@ -194,7 +196,11 @@ fn eval_prints_values_as_erl_does() {
 fn eval_of_a_crash_exits_1_with_the_reason() {
     let out = run(coral().arg("eval").arg("1 + list_to_atom(\"a\")"));
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("badarith"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("badarith"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

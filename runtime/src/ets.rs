@@ -152,9 +152,8 @@ impl Table {
                     .map(|b| {
                         b.iter()
                             .filter(|o| {
-                                self.key_of(o.term()).is_some_and(|k| {
-                                    crate::order::exact_eq(k, key, &AnyHeap)
-                                })
+                                self.key_of(o.term())
+                                    .is_some_and(|k| crate::order::exact_eq(k, key, &AnyHeap))
                             })
                             .collect()
                     })
@@ -187,9 +186,10 @@ impl Table {
                         }
                     }
                     Kind::Bag => {
-                        if bucket.iter().any(|o| {
-                            same_key(o) && crate::order::exact_eq(o.term(), obj, &AnyHeap)
-                        }) {
+                        if bucket
+                            .iter()
+                            .any(|o| same_key(o) && crate::order::exact_eq(o.term(), obj, &AnyHeap))
+                        {
                             return;
                         }
                     }
@@ -220,8 +220,7 @@ impl Table {
                         .term()
                         .tuple_elements(&AnyHeap)
                         .and_then(|e| e.get(keypos - 1).copied());
-                    !(k.is_some_and(|k| crate::order::exact_eq(k, key, &AnyHeap))
-                        && pred(o.term()))
+                    !(k.is_some_and(|k| crate::order::exact_eq(k, key, &AnyHeap)) && pred(o.term()))
                 });
                 let removed = before - bucket.len();
                 if bucket.is_empty() {
@@ -612,8 +611,8 @@ fn counter_op(
     if let Some((th, sv)) = clamp {
         let gt = crate::order::compare(new, th, m) == Ordering::Greater;
         let lt = crate::order::compare(new, th, m) == Ordering::Less;
-        let incr_neg = crate::order::compare(incr, Term::small(0).unwrap_or(Term::NIL), m)
-            == Ordering::Less;
+        let incr_neg =
+            crate::order::compare(incr, Term::small(0).unwrap_or(Term::NIL), m) == Ordering::Less;
         if (!incr_neg && gt) || (incr_neg && lt) {
             new = sv;
         }
@@ -814,7 +813,11 @@ fn end_of_table() -> Term {
     named("$end_of_table")
 }
 
-fn step(m: &mut ProcessMemory, a: &[Term], f: impl FnOnce(&Table, &[Term]) -> Option<usize>) -> BifResult {
+fn step(
+    m: &mut ProcessMemory,
+    a: &[Term],
+    f: impl FnOnce(&Table, &[Term]) -> Option<usize>,
+) -> BifResult {
     with_process(m, |p| {
         let t = open(p, a[0], false)?;
         let g = lock(&t);
@@ -855,7 +858,9 @@ pub(crate) fn next_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
             ks.iter()
                 .position(|x| crate::order::compare(*x, k, &AnyHeap) == Ordering::Greater)
         } else {
-            position(ks, k, false).map(|i| i + 1).filter(|&i| i < ks.len())
+            position(ks, k, false)
+                .map(|i| i + 1)
+                .filter(|&i| i < ks.len())
         }
     })
 }
@@ -879,7 +884,10 @@ pub(crate) fn info_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
         let Some(t) = table_of(&p.mem, a[0]) else {
             return Ok(Term::atom(atom::UNDEFINED));
         };
-        let item = a[1].atom_value().and_then(Atom::text).ok_or_else(Exception::badarg)?;
+        let item = a[1]
+            .atom_value()
+            .and_then(Atom::text)
+            .ok_or_else(Exception::badarg)?;
         let g = lock(&t);
         info_item(p, &g, item).ok_or_else(Exception::badarg)
     })
@@ -1102,10 +1110,10 @@ fn eval(
                         | "is_tuple" | "is_binary" | "is_pid" | "is_reference" | "is_map"
                         | "is_function" | "is_boolean" | "element" | "hd" | "tl" | "abs"
                         | "size" | "tuple_size" | "length" | "map_size" | "map_get"
-                        | "is_map_key" | "not" | "and" | "or" | "xor" | "+" | "-" | "*"
-                        | "div" | "rem" | "band" | "bor" | "bxor" | "bnot" | "bsl" | "bsr"
-                        | "/" | ">" | "<" | ">=" | "=<" | "==" | "/=" | "=:=" | "=/="
-                        | "float" | "trunc" | "round" | "min" | "max" => f,
+                        | "is_map_key" | "not" | "and" | "or" | "xor" | "+" | "-" | "*" | "div"
+                        | "rem" | "band" | "bor" | "bxor" | "bnot" | "bsl" | "bsr" | "/" | ">"
+                        | "<" | ">=" | "=<" | "==" | "/=" | "=:=" | "=/=" | "float" | "trunc"
+                        | "round" | "min" | "max" => f,
                         _ => return None,
                     };
                     let mut vals = Vec::with_capacity(args.len());
@@ -1200,7 +1208,13 @@ pub(crate) fn select_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
 
 /// Results of `spec` over the objects from position `offset` on, at most
 /// `limit` of them.
-fn select_chunk(p: &mut Process, tab: Term, spec_t: Term, offset: usize, limit: usize) -> BifResult {
+fn select_chunk(
+    p: &mut Process,
+    tab: Term,
+    spec_t: Term,
+    offset: usize,
+    limit: usize,
+) -> BifResult {
     let t = open(p, tab, false)?;
     let spec = match_spec(&p.mem, spec_t).ok_or_else(Exception::badarg)?;
     let g = lock(&t);

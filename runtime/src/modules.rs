@@ -80,7 +80,10 @@ pub(crate) fn get_module_info_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult 
 /// `erlang:get_module_info(Module, Key)`, behind `Module:module_info(Key)`.
 pub(crate) fn get_module_info_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
     let module = a[0].atom_value().ok_or_else(Exception::badarg)?;
-    let key = a[1].atom_value().and_then(Atom::text).ok_or_else(Exception::badarg)?;
+    let key = a[1]
+        .atom_value()
+        .and_then(Atom::text)
+        .ok_or_else(Exception::badarg)?;
     let info = info(module).ok_or_else(Exception::badarg)?;
     item(m, module, &info, key).ok_or_else(Exception::badarg)
 }

@@ -572,12 +572,16 @@ fn magnitude_step(hash: u32, limbs: &[u64]) -> u32 {
     };
     for &d in rest {
         for i in 0..8 {
-            h = h.wrapping_mul(F2).wrapping_add(((d >> (8 * i)) & 0xFF) as u32);
+            h = h
+                .wrapping_mul(F2)
+                .wrapping_add(((d >> (8 * i)) & 0xFF) as u32);
         }
     }
     let n = if last >> 32 == 0 { 4 } else { 8 };
     for i in 0..n {
-        h = h.wrapping_mul(F2).wrapping_add(((last >> (8 * i)) & 0xFF) as u32);
+        h = h
+            .wrapping_mul(F2)
+            .wrapping_add(((last >> (8 * i)) & 0xFF) as u32);
     }
     h
 }
@@ -719,10 +723,7 @@ pub fn make_hash<H: HeapAccess + ?Sized>(t: Term, heap: &H) -> u32 {
             }
             TermKind::Map => {
                 let h2 = make_hash2(t, heap);
-                hash = hash
-                    .wrapping_mul(F13)
-                    .wrapping_add(F14)
-                    .wrapping_add(h2);
+                hash = hash.wrapping_mul(F13).wrapping_add(F14).wrapping_add(h2);
             }
             TermKind::Fun => {
                 if let Some(f) = t.fun_view(heap) {

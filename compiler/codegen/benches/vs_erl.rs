@@ -201,7 +201,10 @@ fn find_programs(dir: &Path, scale: f64) -> Result<Vec<Program>, String> {
         {
             Some(list) => list
                 .split_whitespace()
-                .map(|n| n.parse::<u32>().map_err(|e| format!("{}: {n:?}: {e}", path.display())))
+                .map(|n| {
+                    n.parse::<u32>()
+                        .map_err(|e| format!("{}: {n:?}: {e}", path.display()))
+                })
                 .collect::<Result<_, _>>()?,
             None => Vec::new(),
         };

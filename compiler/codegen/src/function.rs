@@ -683,7 +683,9 @@ fn define_apply<M: Module>(
     let bad = b.create_block();
     let cases: Vec<cl::Block> = (0..=MAX_APPLY_ARITY).map(|_| b.create_block()).collect();
     let n32 = b.ins().ireduce(cl::types::I32, n);
-    let too_many = b.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, n, MAX_APPLY_ARITY as i64);
+    let too_many = b
+        .ins()
+        .icmp_imm_u(IntCC::UnsignedGreaterThan, n, MAX_APPLY_ARITY as i64);
     let dispatch = b.create_block();
     b.ins().brif(too_many, bad, &[], dispatch, &[]);
     b.switch_to_block(dispatch);
@@ -743,11 +745,7 @@ fn define_spawn<M: Module>(
     let l = b.ins().load(WORD, t, stop, 16);
     let s2 = b.ins().iadd_imm_s(stop, 24);
     b.ins().store(t, s2, c, abi::CTX_STOP);
-    let out_slot = b.create_sized_stack_slot(StackSlotData::new(
-        StackSlotKind::ExplicitSlot,
-        8,
-        3,
-    ));
+    let out_slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
     let op = b.ins().stack_addr(WORD, out_slot, 0);
     let loc = b.ins().iconst(cl::types::I32, u32::MAX as i64);
     let call = b.ins().call(apply, &[c, x, y, l, loc, op]);
@@ -1010,11 +1008,8 @@ impl<M: Module> Emitter<'_, M> {
         args: cl::Value,
         loc: u32,
     ) -> Result<(), CodegenError> {
-        let out = fb.b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            8,
-            3,
-        ));
+        let out =
+            fb.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
         let op = fb.b.ins().stack_addr(WORD, out, 0);
         let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
         let c = fb.ctx;
@@ -1577,14 +1572,12 @@ impl<M: Module> Emitter<'_, M> {
         let is_boxed = fb.b.ins().icmp_imm_s(IntCC::Equal, tag, TAG_BOXED);
         fb.b.ins().brif(is_boxed, boxed, &[], no, &[]);
         fb.b.switch_to_block(boxed);
-        let h = fb
-            .b
-            .ins()
-            .load(WORD, MemFlagsData::trusted(), x, -(TAG_BOXED as i32));
-        let is_float = fb
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, h, header_word(HeaderKind::Float, 1));
+        let h =
+            fb.b.ins()
+                .load(WORD, MemFlagsData::trusted(), x, -(TAG_BOXED as i32));
+        let is_float =
+            fb.b.ins()
+                .icmp_imm_s(IntCC::Equal, h, header_word(HeaderKind::Float, 1));
         fb.b.ins().brif(is_float, float, &[], no, &[]);
         fb.b.switch_to_block(float);
         fb.b.ins().load(
@@ -1642,7 +1635,9 @@ impl<M: Module> Emitter<'_, M> {
         // division by zero): leave those to the BIF.
         let abs = fb.b.ins().fabs(r);
         let max = fb.b.ins().f64const(f64::MAX);
-        let finite = fb.b.ins().fcmp(cl::condcodes::FloatCC::LessThanOrEqual, abs, max);
+        let finite =
+            fb.b.ins()
+                .fcmp(cl::condcodes::FloatCC::LessThanOrEqual, abs, max);
         let alloc = fb.b.create_block();
         fb.b.ins().brif(finite, alloc, &[], slow, &[]);
         fb.b.switch_to_block(alloc);
@@ -1653,29 +1648,25 @@ impl<M: Module> Emitter<'_, M> {
         match self.live_now.clone() {
             Some(live) => self.ensure_space(fb, 2, &live)?,
             None => {
-                let hp = fb
-                    .b
-                    .ins()
-                    .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
-                let stop = fb
-                    .b
-                    .ins()
-                    .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+                let hp =
+                    fb.b.ins()
+                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+                let stop =
+                    fb.b.ins()
+                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
                 let free = fb.b.ins().isub(stop, hp);
-                let room = fb.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, free, 16);
+                let room =
+                    fb.b.ins()
+                        .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, free, 16);
                 let write = fb.b.create_block();
                 fb.b.ins().brif(room, write, &[], slow, &[]);
                 fb.b.switch_to_block(write);
             }
         }
-        let hp = fb
-            .b
-            .ins()
-            .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
-        let h = fb
-            .b
-            .ins()
-            .iconst(WORD, header_word(HeaderKind::Float, 1));
+        let hp =
+            fb.b.ins()
+                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+        let h = fb.b.ins().iconst(WORD, header_word(HeaderKind::Float, 1));
         fb.b.ins().store(MemFlagsData::trusted(), h, hp, 0);
         fb.b.ins().store(MemFlagsData::trusted(), r, hp, 8);
         let nh = fb.b.ins().iadd_imm_s(hp, 16);

@@ -13,9 +13,9 @@ use coral_runtime::frame::{CodeLocation, FrameDescriptor, LocationId, global_fra
 use coral_runtime::fun::FunEntry;
 use coral_runtime::heap::ProcessMemory;
 use coral_runtime::jit_support;
+use coral_runtime::literal::LiteralArea;
 use coral_runtime::process::code::CompiledCode;
 pub use coral_runtime::sched::HaltRequest;
-use coral_runtime::literal::LiteralArea;
 use coral_runtime::term::Term;
 use cranelift_jit::{JITBuilder, JITModule};
 
@@ -27,8 +27,8 @@ use std::sync::Arc;
 /// seventh of the compile time of a program with the standard library)
 /// runs in debug builds, or when `CORAL_VERIFY_CLIF=1`.
 pub(crate) fn flags() -> Vec<(&'static str, &'static str)> {
-    let verify = cfg!(debug_assertions)
-        || std::env::var_os("CORAL_VERIFY_CLIF").is_some_and(|v| v == "1");
+    let verify =
+        cfg!(debug_assertions) || std::env::var_os("CORAL_VERIFY_CLIF").is_some_and(|v| v == "1");
     vec![
         ("preserve_frame_pointers", "true"),
         ("opt_level", "speed"),
@@ -46,8 +46,14 @@ fn runtime_symbols() -> Vec<(&'static str, *const u8)> {
             coral_runtime::process::coral_process_gc as *const u8,
         ),
         ("coral_jit_apply", code::coral_jit_apply as *const u8),
-        ("coral_recv_peek", coral_runtime::process::coral_recv_peek as *const u8),
-        ("coral_recv_next", coral_runtime::process::coral_recv_next as *const u8),
+        (
+            "coral_recv_peek",
+            coral_runtime::process::coral_recv_peek as *const u8,
+        ),
+        (
+            "coral_recv_next",
+            coral_runtime::process::coral_recv_next as *const u8,
+        ),
         (
             "coral_remove_message",
             coral_runtime::process::coral_remove_message as *const u8,
@@ -56,7 +62,10 @@ fn runtime_symbols() -> Vec<(&'static str, *const u8)> {
             "coral_recv_timeout",
             coral_runtime::process::coral_recv_timeout as *const u8,
         ),
-        ("coral_jit_recv_wait", code::coral_jit_recv_wait as *const u8),
+        (
+            "coral_jit_recv_wait",
+            code::coral_jit_recv_wait as *const u8,
+        ),
         (
             "coral_jit_recv_resumed",
             code::coral_jit_recv_resumed as *const u8,

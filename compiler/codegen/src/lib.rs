@@ -153,9 +153,7 @@ pub fn compile<M: Module>(
 
 /// What `module_info` reports of `m`: its exports, and its attributes
 /// (`[{Key, Value}]` without `file`) in the external term format.
-pub fn module_info(
-    m: &ir::Module,
-) -> Result<(Vec<(String, u32)>, Vec<u8>), CodegenError> {
+pub fn module_info(m: &ir::Module) -> Result<(Vec<(String, u32)>, Vec<u8>), CodegenError> {
     let mut tmp = coral_runtime::heap::ProcessMemory::new();
     let mut pairs = Vec::new();
     for (k, v) in &m.attributes {
@@ -164,7 +162,10 @@ pub fn module_info(
         }
         let key = coral_runtime::term::Term::atom(jit::atom(k)?);
         let val = jit::build_term(&mut tmp, v)?;
-        pairs.push(tmp.tuple(&[key, val]).unwrap_or(coral_runtime::term::Term::NIL));
+        pairs.push(
+            tmp.tuple(&[key, val])
+                .unwrap_or(coral_runtime::term::Term::NIL),
+        );
     }
     let list = tmp.list(&pairs, coral_runtime::term::Term::NIL);
     // BEAM lists exports in the order the functions are defined.
@@ -172,7 +173,11 @@ pub fn module_info(
         .functions
         .iter()
         .filter(|f| matches!(f.kind, ir::FunKind::TopLevel))
-        .filter(|f| m.exports.iter().any(|(n, a)| **n == *f.name && *a == f.arity))
+        .filter(|f| {
+            m.exports
+                .iter()
+                .any(|(n, a)| **n == *f.name && *a == f.arity)
+        })
         .map(|f| (f.name.to_string(), f.arity))
         .collect();
     Ok((exports, coral_runtime::etf::term_to_binary(list, &*tmp)))
@@ -303,8 +308,7 @@ end
 ";
     let ast = coral_syntax::parse_module("coral_erts (runtime helpers)", text)
         .map_err(|d| CodegenError::new(format!("runtime helpers: {d:?}")))?;
-    coral_ir::lower(&ast)
-        .map_err(|e| CodegenError::new(format!("runtime helpers: {}", e.message)))
+    coral_ir::lower(&ast).map_err(|e| CodegenError::new(format!("runtime helpers: {}", e.message)))
 }
 
 /// The CLIF text of every function of `module`, as `coral dump --stage

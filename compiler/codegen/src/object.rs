@@ -22,8 +22,8 @@ use coral_ir as ir;
 use coral_runtime::atom::{self, Atom};
 use coral_runtime::heap::ProcessMemory;
 use coral_runtime::jit_support::{
-    IMAGE_MAGIC, ImageExport, ImageFrame, ImageFun, ImageLiterals, ImageModule, ImageLocation, NativeImage,
-    PROGRAM_WORDS,
+    IMAGE_MAGIC, ImageExport, ImageFrame, ImageFun, ImageLiterals, ImageLocation, ImageModule,
+    NativeImage, PROGRAM_WORDS,
 };
 use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, types};
 use cranelift_codegen::settings::{self, Configurable};

@@ -45,7 +45,11 @@ fn receive_waits_through_the_runtime() {
 'w'/0 = fun () -> receive <X> when 'true' -> X after 'infinity' -> 'ok' end";
     let fs = coral_codegen::clif(&lower(src)).expect("receive compiles");
     let all: String = fs.iter().map(|(_, t)| t.as_str()).collect();
-    for f in ["coral_recv_peek", "coral_remove_message", "coral_jit_recv_wait"] {
+    for f in [
+        "coral_recv_peek",
+        "coral_remove_message",
+        "coral_jit_recv_wait",
+    ] {
         assert!(all.contains(f), "no call of {f}:\n{all}");
     }
 }

@@ -43,7 +43,10 @@ fn item(p: &mut ProcessMemory, fun: Term, item: &str) -> Result<Option<Term>, Ex
 
 /// `erlang:fun_info(Fun, Item)`: `{Item, Value}`.
 pub(super) fn fun_info_2(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
-    let name = a[1].atom_value().and_then(Atom::text).ok_or_else(Exception::badarg)?;
+    let name = a[1]
+        .atom_value()
+        .and_then(Atom::text)
+        .ok_or_else(Exception::badarg)?;
     let v = item(p, a[0], name)?.ok_or_else(Exception::badarg)?;
     p.tuple(&[a[1], v]).ok_or_else(Exception::system_limit)
 }
@@ -54,7 +57,15 @@ pub(super) fn fun_info_1(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
         &["module", "name", "arity", "env", "type"]
     } else {
         &[
-            "pid", "module", "new_index", "new_uniq", "index", "uniq", "name", "arity", "env",
+            "pid",
+            "module",
+            "new_index",
+            "new_uniq",
+            "index",
+            "uniq",
+            "name",
+            "arity",
+            "env",
             "type",
         ]
     };

@@ -188,9 +188,11 @@ pub(crate) fn unlink_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
 
 /// Active process aliases: a reference a message can be sent to, and the
 /// process it reaches (`monitor/3`'s `{alias, ...}`, `alias/0,1`).
-fn aliases() -> std::sync::MutexGuard<'static, std::collections::HashMap<crate::signal::RefId, u64>> {
-    static A: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<crate::signal::RefId, u64>>> =
-        std::sync::OnceLock::new();
+fn aliases() -> std::sync::MutexGuard<'static, std::collections::HashMap<crate::signal::RefId, u64>>
+{
+    static A: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<crate::signal::RefId, u64>>,
+    > = std::sync::OnceLock::new();
     A.get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -246,8 +248,10 @@ pub(crate) fn alias_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
 }
 
 pub(crate) fn alias_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
-    let ok = list_elements(m, a[0])
-        .is_some_and(|l| l.iter().all(|o| is(*o, "explicit_unalias") || is(*o, "reply")));
+    let ok = list_elements(m, a[0]).is_some_and(|l| {
+        l.iter()
+            .all(|o| is(*o, "explicit_unalias") || is(*o, "reply"))
+    });
     if !ok {
         return Err(Exception::badarg());
     }
@@ -394,13 +398,18 @@ pub(crate) fn group_leader_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
 }
 
 pub(crate) fn is_process_alive_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
-    with(m, |p| Ok(Term::boolean(p.is_process_alive(a[0]).map_err(bif_error)?)))
+    with(m, |p| {
+        Ok(Term::boolean(p.is_process_alive(a[0]).map_err(bif_error)?))
+    })
 }
 
 /// Items of `process_info/2`'s second argument; whether it was one atom.
 fn info_items(m: &ProcessMemory, t: Term) -> Result<(Vec<InfoItem>, bool), Exception> {
     if let Some(a) = t.atom_value() {
-        return Ok((vec![InfoItem::from_atom(a).ok_or_else(Exception::badarg)?], true));
+        return Ok((
+            vec![InfoItem::from_atom(a).ok_or_else(Exception::badarg)?],
+            true,
+        ));
     }
     let items = list_elements(m, t)
         .ok_or_else(Exception::badarg)?
@@ -436,7 +445,9 @@ pub(crate) fn process_info_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
             // `registered_name` alone answers `[]`, not a pair, for a
             // process with no name.
             if it == InfoItem::RegisteredName
-                && pair.tuple_elements(&p.mem).is_some_and(|e| e.get(1) == Some(&Term::NIL))
+                && pair
+                    .tuple_elements(&p.mem)
+                    .is_some_and(|e| e.get(1) == Some(&Term::NIL))
             {
                 return Ok(Term::NIL);
             }
@@ -562,7 +573,12 @@ pub(crate) fn hibernate_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
         p.mem
             .push_frame(done, &[])
             .map_err(|_| Exception::system_limit())?;
-        code::trap(&mut p.mem, "coral_erts", "hibernate_wake", &[a[0], a[1], a[2]])
+        code::trap(
+            &mut p.mem,
+            "coral_erts",
+            "hibernate_wake",
+            &[a[0], a[1], a[2]],
+        )
     })
 }
 
@@ -587,7 +603,9 @@ pub(crate) fn node_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
 // ----- timers -------------------------------------------------------------------
 
 fn timer(m: &mut ProcessMemory, a: &[Term], timeout: bool) -> BifResult {
-    with(m, |p| p.start_timer(a[0], a[1], a[2], timeout).map_err(bif_error))
+    with(m, |p| {
+        p.start_timer(a[0], a[1], a[2], timeout).map_err(bif_error)
+    })
 }
 
 pub(crate) fn send_after_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
@@ -730,17 +748,30 @@ pub(crate) fn system_info_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
             }
             return Err(Exception::badarg());
         }
-        let name = item.atom_value().and_then(Atom::text).ok_or_else(Exception::badarg)?;
+        let name = item
+            .atom_value()
+            .and_then(Atom::text)
+            .ok_or_else(Exception::badarg)?;
         let n = |p: &mut Process, v: usize| p.mem.int(v as i64);
         Ok(match name {
-            "endian" => named(if cfg!(target_endian = "little") { "little" } else { "big" }),
+            "endian" => named(if cfg!(target_endian = "little") {
+                "little"
+            } else {
+                "big"
+            }),
             "wordsize" => n(p, 8),
             "otp_release" => {
                 // The release whose behaviour Coral follows.
-                let s: Vec<Term> = "25".chars().map(|c| Term::small(c as i64).unwrap_or(Term::NIL)).collect();
+                let s: Vec<Term> = "25"
+                    .chars()
+                    .map(|c| Term::small(c as i64).unwrap_or(Term::NIL))
+                    .collect();
                 p.mem.list(&s, Term::NIL)
             }
-            "schedulers" | "schedulers_online" | "dirty_cpu_schedulers" | "dirty_cpu_schedulers_online" => {
+            "schedulers"
+            | "schedulers_online"
+            | "dirty_cpu_schedulers"
+            | "dirty_cpu_schedulers_online" => {
                 let c = p.rt.scheduler_count();
                 n(p, c)
             }

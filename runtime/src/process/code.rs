@@ -143,7 +143,8 @@ pub fn push_initial_call(
     mem.ensure_x(code.max_x + 1);
     let done = Continuation::new(code.done).ok_or("code address too high")?;
     let spawn = Continuation::new(code.spawn).ok_or("code address too high")?;
-    mem.push_frame(done, &[]).map_err(|_| "no room for the first frame")?;
+    mem.push_frame(done, &[])
+        .map_err(|_| "no room for the first frame")?;
     mem.push_frame(spawn, &[a, b, args])
         .map_err(|_| "no room for the first frame")?;
     Ok(())
@@ -181,9 +182,7 @@ fn resolve(m: &mut ProcessMemory, a: Term, b: Term, args: Term) -> Result<Target
             with_closure.push(a);
             return Ok(Target::Code(code, with_closure));
         }
-        let r = m
-            .tuple(&[Term::atom(atom::BADFUN), a])
-            .unwrap_or(Term::NIL);
+        let r = m.tuple(&[Term::atom(atom::BADFUN), a]).unwrap_or(Term::NIL);
         return Err(Exception::error(r));
     }
     match (a.atom_value(), b.atom_value()) {
@@ -380,9 +379,8 @@ pub unsafe extern "C" fn coral_jit_recv_wait(
             }
             wait::SUSPEND => (2, 0),
             _ => {
-                let e = Exception::error_atom(
-                    Atom::intern("timeout_value").unwrap_or(atom::BADARG),
-                );
+                let e =
+                    Exception::error_atom(Atom::intern("timeout_value").unwrap_or(atom::BADARG));
                 let h = crate::jit_support::raise_at(&mut p.mem, e, loc, None);
                 (3, h as u64)
             }
