@@ -54,8 +54,9 @@ enum Command {
     },
     /// Compile modules into a native executable.
     ///
-    /// The executable runs the entry function (`main/0` of the first
-    /// module, or `main/1` with the command-line arguments as strings) and
+    /// The executable runs the entry function (`main` of the first module:
+    /// `main/1` with the command-line arguments as strings when some are
+    /// given or there is no `main/0`, else `main/0`) and
     /// exits with 0 when it returns, 1 on an uncaught exception (reported
     /// on stderr), or the status given to `halt/1`. It is linked with `cc`
     /// against the runtime library `libcoral_runtime.a`, found next to the
@@ -67,7 +68,7 @@ enum Command {
         /// The executable to write.
         #[arg(short, long, value_name = "EXE")]
         output: PathBuf,
-        /// The entry function, `module:function` (arity 0, else 1).
+        /// The entry function, `module:function` (arity 0 or 1).
         #[arg(long, value_name = "MOD:FUN")]
         entry: Option<String>,
     },
@@ -79,10 +80,10 @@ enum Command {
         /// The modules (.core, or .erl through `erlc +to_core`).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// The entry function, `module:function` (arity 0, else 1).
+        /// The entry function, `module:function` (arity 0 or 1).
         #[arg(long, value_name = "MOD:FUN")]
         entry: Option<String>,
-        /// Arguments for an entry function of arity 1.
+        /// Arguments for the entry function of arity 1.
         #[arg(last = true, value_name = "ARGS")]
         args: Vec<String>,
     },
@@ -262,8 +263,9 @@ fn load_modules(files: &[PathBuf]) -> Result<Vec<coral_ir::Module>, Reported> {
     Ok(modules)
 }
 
-/// The entry function: `--entry mod:fun`, or `main` of the first module;
-/// arity 0 when the module has it, else 1.
+/// The entry function: `--entry mod:fun`, or `main` of the first module,
+/// with the arities it has among 0 and 1 (`F/1` gets the command-line
+/// arguments when some are given or there is no `F/0`).
 fn entry_of(
     modules: &[coral_ir::Module],
     entry: Option<&str>,
@@ -285,19 +287,16 @@ fn entry_of(
                 && matches!(f.kind, coral_ir::FunKind::TopLevel)
         })
     };
-    let arity = if has(0) {
-        0
-    } else if has(1) {
-        1
-    } else {
+    let arities: Vec<u32> = [0, 1].into_iter().filter(|&a| has(a)).collect();
+    if arities.is_empty() {
         return Err(fail(format_args!(
             "module {module} has no function {function}/0 or {function}/1 to start"
         )));
-    };
+    }
     Ok(coral_codegen::object::Entry {
         module: module.to_string(),
         function: function.to_string(),
-        arity,
+        arities,
     })
 }
 
@@ -330,15 +329,12 @@ fn run(files: &[PathBuf], entry: Option<&str>, args: &[String]) -> Result<Ran, R
     use coral_codegen::jit::{Program, RunOptions};
     let modules = load_modules(files)?;
     let entry = entry_of(&modules, entry)?;
-    if entry.arity == 0 && !args.is_empty() {
-        return Err(fail(format_args!(
-            "{}:{}/0 takes no arguments; arguments after -- go to a {0}:{1}/1",
-            entry.module, entry.function
-        )));
-    }
+    let arities = entry.arities.iter().fold(0, |m, &a| m | 1 << a);
     let program = Program::load(&modules).map_err(|e| fail(format_args!("cannot compile: {e}")))?;
     let args: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
-    let args = (entry.arity == 1).then_some(&args[..]);
+    let args =
+        coral_runtime::jit_support::entry_args(arities, &entry.module, &entry.function, &args)
+            .map_err(fail)?;
     let halt = program
         .run_with_args(&entry.module, &entry.function, args, &RunOptions::default())
         .map_err(|e| fail(format_args!("cannot run: {e}")))?;

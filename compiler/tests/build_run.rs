@@ -294,3 +294,62 @@ fn dump_clif_prints_cranelift_functions() {
     assert!(clif.contains(" tail"), "{clif}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+const BOTH_MAINS: &str = r#"-module(both).
+-export([main/0, main/1]).
+main() -> erlang:display(no_arguments).
+main(Args) -> erlang:display({arguments, Args}).
+"#;
+
+const ONLY_MAIN0: &str = r#"-module(only0).
+-export([main/0]).
+main() -> erlang:display(no_arguments).
+"#;
+
+/// With both `main/0` and `main/1`, arguments go to `main/1` and no
+/// arguments start `main/0`, in an executable and in `coral run`; arguments
+/// for a module with only `main/0` are refused, not dropped.
+#[test]
+fn arguments_choose_main_1_over_main_0() {
+    let dir = scratch("mains");
+    let both = program(&dir, "both", BOTH_MAINS);
+    let exe = dir.join("both");
+    let out = run(coral().arg("build").arg(&both).arg("-o").arg(&exe));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for args in [&[][..], &["1", "two"][..]] {
+        let expr = if args.is_empty() {
+            "both:main(), halt(0).".to_string()
+        } else {
+            format!("both:main({args:?}), halt(0).")
+        };
+        let (want, status) = erl(&dir, &expr);
+        let got = run(Command::new(&exe).args(args));
+        assert_eq!(text(&got.stdout), text(&want), "{args:?}");
+        assert_eq!(got.status.code(), status);
+        let got = run(coral().arg("run").arg(&both).arg("--").args(args));
+        assert_eq!(text(&got.stdout), text(&want), "run {args:?}");
+        assert_eq!(got.status.code(), status);
+    }
+
+    let only0 = program(&dir, "only0", ONLY_MAIN0);
+    let exe = dir.join("only0");
+    let out = run(coral().arg("build").arg(&only0).arg("-o").arg(&exe));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let got = run(&mut Command::new(&exe));
+    assert_eq!(
+        text(&got.stdout),
+        text(&erl(&dir, "only0:main(), halt(0).").0)
+    );
+    // The executable's status for a program it cannot start; coral's own
+    // for a command it cannot carry out.
+    for (got, status) in [
+        (run(Command::new(&exe).arg("x")), 2),
+        (run(coral().arg("run").arg(&only0).arg("--").arg("x")), 1),
+    ] {
+        assert_eq!(got.status.code(), Some(status));
+        let err = text(&got.stderr);
+        assert!(err.contains("only0:main/0 takes no arguments"), "{err}");
+        assert!(got.stdout.is_empty());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1299,7 +1299,9 @@ pub struct NativeImage {
     /// The entry function and the code-table index of its resume stub.
     pub entry_module: String,
     pub entry_function: String,
-    pub entry_arity: u32,
+    /// The entry function's arities, bit `n` for arity `n` (see
+    /// [`entry_args`]).
+    pub entry_arities: u32,
     /// Code-table indices of the apply and spawn continuations.
     pub apply: u32,
     pub spawn: u32,
@@ -1439,7 +1441,7 @@ impl NativeImage {
         w.u32(self.max_x);
         w.str(&self.entry_module);
         w.str(&self.entry_function);
-        w.u32(self.entry_arity);
+        w.u32(self.entry_arities);
         w.u32(self.apply);
         w.u32(self.spawn);
         w.0
@@ -1523,7 +1525,7 @@ impl NativeImage {
         img.max_x = r.u32()?;
         img.entry_module = r.str()?;
         img.entry_function = r.str()?;
-        img.entry_arity = r.u32()?;
+        img.entry_arities = r.u32()?;
         img.apply = r.u32()?;
         img.spawn = r.u32()?;
         r.0.is_empty().then_some(img)
@@ -1754,7 +1756,12 @@ fn run_native(program: &[u64; PROGRAM_WORDS], args: &[Vec<u8>]) -> Result<i32, S
         apply: addr(img.apply)?,
         max_x: img.max_x as usize,
     };
-    let args = (img.entry_arity == 1).then_some(args);
+    let args = entry_args(
+        img.entry_arities,
+        &img.entry_module,
+        &img.entry_function,
+        args,
+    )?;
     let req = run_program(
         compiled,
         &img.entry_module,
@@ -1764,6 +1771,28 @@ fn run_native(program: &[u64; PROGRAM_WORDS], args: &[Vec<u8>]) -> Result<i32, S
         false,
     )?;
     req.terminate()
+}
+
+/// What an executable's entry function gets, given the arities it has
+/// (bit `n` for arity `n`): `Some(args)` for `F/1`, run when arguments are
+/// given or there is no `F/0`; `None` for `F/0`.
+pub fn entry_args<'a>(
+    arities: u32,
+    module: &str,
+    function: &str,
+    args: &'a [Vec<u8>],
+) -> Result<Option<&'a [Vec<u8>]>, String> {
+    let (zero, one) = (arities & 1 != 0, arities & 2 != 0);
+    match (zero, one) {
+        (_, true) if !args.is_empty() || !zero => Ok(Some(args)),
+        (true, _) if args.is_empty() => Ok(None),
+        (true, _) => Err(format!(
+            "{module}:{function}/0 takes no arguments, and there is no {module}:{function}/1 to give them to"
+        )),
+        _ => Err(format!(
+            "no {module}:{function}/0 or {module}:{function}/1 to start"
+        )),
+    }
 }
 
 /// The `main` of a native executable: its generated C `main` passes the
@@ -1865,7 +1894,7 @@ mod image_tests {
             max_x: 5,
             entry_module: "m".to_string(),
             entry_function: "main".to_string(),
-            entry_arity: 1,
+            entry_arities: 0b11,
             apply: 2,
             spawn: 0,
         }

@@ -322,7 +322,7 @@ fn build(p: &Program, scratch: &Path, runtime: &Path) -> Result<PathBuf, String>
     let entry = coral_codegen::object::Entry {
         module: p.module.clone(),
         function: "main".to_string(),
-        arity: 1,
+        arities: vec![1],
     };
     let object = coral_codegen::object::compile(&[ir], &entry)
         .map_err(|e| format!("{file}: cannot compile: {e}"))?;

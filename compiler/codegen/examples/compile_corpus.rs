@@ -268,7 +268,7 @@ fn stages(file: &str, bytes: &[u8], out: &mut Outcome, stage: &mut Stage) -> Res
     let entry = coral_codegen::object::Entry {
         module: ir.name.to_string(),
         function,
-        arity,
+        arities: vec![arity],
     };
     let object = timed(&mut out.compile, || {
         coral_codegen::object::compile(&[ir], &entry)

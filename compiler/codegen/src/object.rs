@@ -55,8 +55,10 @@ pub const NATIVE_LIBS: &[&str] = &["-lpthread", "-lm", "-lc"];
 pub struct Entry {
     pub module: String,
     pub function: String,
-    /// 0, or 1 for a function given the command-line arguments.
-    pub arity: u32,
+    /// The arities it has among 0 and 1: the executable runs `function/1`
+    /// with the command-line arguments when some are given or when there is
+    /// no `function/0`, else `function/0`.
+    pub arities: Vec<u32>,
 }
 
 /// The object driver's answers to [`Target`].
@@ -285,24 +287,32 @@ pub fn compile(modules: &[ir::Module], entry: &Entry) -> Result<Vec<u8>, Codegen
     let mut target = ObjectTarget::new(modules, slots_id);
     let compiled = crate::compile(&mut module, modules, &mut target, false)?;
 
-    let key = (entry.module.clone(), entry.function.clone(), entry.arity);
-    if !compiled.entries.contains_key(&key) {
+    if entry.arities.is_empty() || entry.arities.iter().any(|&a| a >= 32) {
         return Err(CodegenError::new(format!(
-            "no function {}:{}/{} to start",
-            entry.module, entry.function, entry.arity
+            "{}:{}: no arity to start it with below 32",
+            entry.module, entry.function
         )));
     }
-    let exported = modules.iter().any(|m| {
-        *m.name == *entry.module
-            && m.exports
-                .iter()
-                .any(|(n, a)| **n == *entry.function && *a == entry.arity)
-    });
-    if !exported {
-        return Err(CodegenError::new(format!(
-            "{}:{}/{} is not exported; the entry function must be",
-            entry.module, entry.function, entry.arity
-        )));
+    for &arity in &entry.arities {
+        let key = (entry.module.clone(), entry.function.clone(), arity);
+        if !compiled.entries.contains_key(&key) {
+            return Err(CodegenError::new(format!(
+                "no function {}:{}/{arity} to start",
+                entry.module, entry.function
+            )));
+        }
+        let exported = modules.iter().any(|m| {
+            *m.name == *entry.module
+                && m.exports
+                    .iter()
+                    .any(|(n, a)| **n == *entry.function && *a == arity)
+        });
+        if !exported {
+            return Err(CodegenError::new(format!(
+                "{}:{}/{arity} is not exported; the entry function must be",
+                entry.module, entry.function
+            )));
+        }
     }
     let apply = compiled
         .apply
@@ -324,7 +334,7 @@ pub fn compile(modules: &[ir::Module], entry: &Entry) -> Result<Vec<u8>, Codegen
         max_x: compiled.max_x as u32,
         entry_module: entry.module.clone(),
         entry_function: entry.function.clone(),
-        entry_arity: entry.arity,
+        entry_arities: entry.arities.iter().fold(0, |m, &a| m | 1 << a),
         apply: code.add(apply),
         spawn: code.add(spawn),
         ..NativeImage::default()
