@@ -79,8 +79,12 @@ fn traced_children(t: Term, mut f: impl FnMut(*mut Word)) {
 }
 
 fn size_impl<S: CopySource + ?Sized>(term: Term, src: &S, flatten: bool) -> usize {
+    if !term.address().is_some_and(|a| src.owns(a)) {
+        return 0;
+    }
     let mut words = 0;
-    let mut pending = vec![term];
+    let mut pending = WorkStack::new();
+    pending.push(term);
     while let Some(t) = pending.pop() {
         let Some(addr) = t.address() else { continue };
         if !src.owns(addr) {
@@ -96,6 +100,42 @@ fn size_impl<S: CopySource + ?Sized>(term: Term, src: &S, flatten: bool) -> usiz
         });
     }
     words
+}
+
+/// A stack of terms still to visit: a few on the native stack, the rest in
+/// a vector, so sizing a small message allocates nothing.
+struct WorkStack {
+    inline: [std::mem::MaybeUninit<Term>; 32],
+    len: usize,
+    spill: Vec<Term>,
+}
+
+impl WorkStack {
+    fn new() -> WorkStack {
+        WorkStack {
+            inline: [std::mem::MaybeUninit::uninit(); 32],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, t: Term) {
+        if self.len < self.inline.len() {
+            self.inline[self.len].write(t);
+            self.len += 1;
+        } else {
+            self.spill.push(t);
+        }
+    }
+
+    fn pop(&mut self) -> Option<Term> {
+        if let Some(t) = self.spill.pop() {
+            return Some(t);
+        }
+        self.len = self.len.checked_sub(1)?;
+        // SAFETY: the first `len` entries were written by `push`.
+        Some(unsafe { self.inline[self.len].assume_init() })
+    }
 }
 
 /// Words a copy of `term` takes (0 for immediates and literals).

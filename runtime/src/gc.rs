@@ -448,7 +448,7 @@ impl ProcessMemory {
         } else {
             0
         };
-        self.fragments.clear();
+        self.clear_fragments();
         self.install_young(to, c.young_top, stop);
         let after = self.heap_used() + promoted;
         self.stats.minor += 1;
@@ -499,7 +499,7 @@ impl ProcessMemory {
         self.off_heap = std::mem::take(&mut c.new_off_young);
         self.off_heap_old.clear();
         self.old = None;
-        self.fragments.clear();
+        self.clear_fragments();
         self.install_young(to, c.young_top, stop);
         self.stats.major += 1;
         self.stats.reclaimed += before.saturating_sub(self.heap_used()) as u64;

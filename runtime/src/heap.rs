@@ -372,6 +372,10 @@ pub struct ProcessMemory {
     pub(crate) high_water: *mut Word,
     pub(crate) old: Option<OldHeap>,
     pub(crate) fragments: Vec<HeapFragment>,
+    /// The words used in `fragments`, kept as they change: the scheduler
+    /// asks between time slices, and summing the list touches one cold
+    /// cache line per fragment.
+    fragments_used: usize,
     /// `REFC_BIN` handles in the young heap and the fragments.
     pub(crate) off_heap: Vec<*mut Word>,
     /// `REFC_BIN` handles in the old generation.
@@ -431,6 +435,7 @@ impl ProcessMemory {
             young,
             old: None,
             fragments: Vec::new(),
+            fragments_used: 0,
             off_heap: Vec::new(),
             off_heap_old: Vec::new(),
             x_regs: Vec::new(),
@@ -505,7 +510,17 @@ impl ProcessMemory {
 
     /// Words used in heap fragments.
     pub fn fragment_words(&self) -> usize {
-        self.fragments.iter().map(|f| f.used).sum()
+        debug_assert_eq!(
+            self.fragments_used,
+            self.fragments.iter().map(|f| f.used).sum::<usize>()
+        );
+        self.fragments_used
+    }
+
+    /// Drops every heap fragment (a collection has copied their live data).
+    pub(crate) fn clear_fragments(&mut self) {
+        self.fragments.clear();
+        self.fragments_used = 0;
     }
 
     /// Free words between the heap top and the stack top.
@@ -584,6 +599,7 @@ impl ProcessMemory {
     #[cold]
     fn alloc_in_fragment(&mut self, words: usize) -> *mut Word {
         if let Some(p) = self.fragments.last_mut().and_then(|f| f.alloc(words)) {
+            self.fragments_used += words;
             return p;
         }
         // Grow fragments geometrically so that runtime code allocating a lot
@@ -596,6 +612,7 @@ impl ProcessMemory {
             .max(self.young.words() / 2);
         let mut f = HeapFragment::new(size);
         let p = f.alloc(words).unwrap_or(std::ptr::null_mut());
+        self.fragments_used += f.used;
         self.fragments.push(f);
         p
     }
@@ -603,6 +620,7 @@ impl ProcessMemory {
     /// Attaches a fragment (a delivered message) to the young generation.
     pub fn attach_fragment(&mut self, mut fragment: HeapFragment) {
         self.off_heap.append(&mut fragment.off_heap);
+        self.fragments_used += fragment.used;
         self.fragments.push(fragment);
     }
 

@@ -173,9 +173,17 @@ impl FragmentBuilder {
         let mut dest = RawDest::new(start, copy_words);
         // SAFETY: `copy_words <= words`, inside the fragment.
         let mut own = unsafe { start.add(copy_words) };
-        let mut terms = Vec::with_capacity(parts.len());
-        for p in parts {
-            terms.push(match p {
+        // The parts' terms: on the native stack for the usual few parts.
+        let mut inline = [Term::NIL; 8];
+        let mut spilled = Vec::new();
+        let terms: &mut [Term] = if parts.len() <= inline.len() {
+            &mut inline[..parts.len()]
+        } else {
+            spilled.resize(parts.len(), Term::NIL);
+            &mut spilled
+        };
+        for (slot, p) in terms.iter_mut().zip(parts) {
+            *slot = match p {
                 Part::Copy(t, src) => dest.copy(*t, *src, false),
                 Part::Imm(t) => *t,
                 Part::Ref(id) => {
@@ -190,7 +198,7 @@ impl FragmentBuilder {
                         t
                     }
                 }
-            });
+            };
         }
         let term = if tuple {
             // SAFETY: the last `1 + len` words were reserved for the tuple.

@@ -658,7 +658,43 @@ impl Process {
         if self.queue.peek().is_none() {
             self.handle_signals();
         }
+        self.move_to_heap();
         self.queue.peek()
+    }
+
+    /// Copies the message at the save pointer out of its fragment onto the
+    /// heap when it is small and the heap has room, and frees the fragment.
+    /// Done before a receive looks at the message (no pointer into it is
+    /// held yet), this keeps a process that receives many small messages
+    /// from collecting a long list of fragments, and gives their blocks back
+    /// to the sender's thread while they are still in its cache.
+    /// Only for an `on_heap` queue: `off_heap` keeps the messages a receive
+    /// looks at but does not take in their fragments.
+    fn move_to_heap(&mut self) {
+        const SMALL_MESSAGE_WORDS: usize = 64;
+        if self.message_queue_data != MessageQueueData::OnHeap {
+            return;
+        }
+        let Some(m) = self.queue.messages.get_mut(self.queue.save) else {
+            return;
+        };
+        let Some(f) = &m.fragment else {
+            return;
+        };
+        if f.used_words() > SMALL_MESSAGE_WORDS {
+            return;
+        }
+        let words = crate::copy::size_of(m.term, f);
+        if words > self.mem.free_words() {
+            return;
+        }
+        let p = self.mem.alloc(words);
+        let mut d = crate::copy::RawDest::new(p, words);
+        m.term = d.copy(m.term, f, false);
+        self.mem.off_heap.append(&mut d.off_heap);
+        // Dropping the fragment gives back its binary counts; the copy
+        // holds its own.
+        m.fragment = None;
     }
 
     /// `recv_next`.

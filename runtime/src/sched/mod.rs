@@ -254,6 +254,10 @@ pub(crate) struct RuntimeInner {
     pub(crate) registry: Registry,
     pub(crate) timers: Arc<Timers>,
     injectors: [Injector<Task>; 4],
+    /// Whether any process was ever queued at each priority: a scheduler
+    /// looking for work skips the run queues of priorities never used
+    /// (most programs use only `normal`).
+    prio_used: [AtomicBool; 4],
     stealers: OnceLock<Vec<[Stealer<Task>; 4]>>,
     sleep_lock: Mutex<()>,
     sleep_cv: Condvar,
@@ -331,6 +335,9 @@ impl RuntimeInner {
     /// a second process waits here, a sleeper is woken and steals half.
     fn enqueue(&self, p: Task) {
         let prio = p.priority.load(Ordering::Relaxed) as usize & 3;
+        if !self.prio_used[prio].load(Ordering::Relaxed) {
+            self.prio_used[prio].store(true, Ordering::SeqCst);
+        }
         let rest = LOCAL.with(|l| match l.try_borrow().ok().as_deref() {
             Some(Some(local)) if local.rt_id == self.id => {
                 let q = &local.queues[prio];
@@ -584,6 +591,7 @@ impl Runtime {
             registry: Registry::default(),
             timers: Arc::new(Timers::new()),
             injectors: Default::default(),
+            prio_used: Default::default(),
             stealers: OnceLock::new(),
             sleep_lock: Mutex::new(()),
             sleep_cv: Condvar::new(),
@@ -853,6 +861,9 @@ fn steal_from(rt: &RuntimeInner, local: &Local, prio: usize) -> Option<Task> {
 }
 
 fn take(rt: &RuntimeInner, local: &Local, prio: usize, injector_first: bool) -> Option<Task> {
+    if !rt.prio_used[prio].load(Ordering::Acquire) {
+        return None;
+    }
     if injector_first
         && let Steal::Success(t) = rt.injectors[prio].steal_batch_and_pop(&local.queues[prio])
     {
