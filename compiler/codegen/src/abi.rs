@@ -3,8 +3,12 @@
 //!
 //! Every compiled function uses Cranelift's `tail` convention and returns a
 //! process status (the low byte of the scheduler's status word, see
-//! `coral_runtime::process`). Its parameters are the process context
-//! pointer followed by terms:
+//! `coral_runtime::process`). The process context pointer lives in
+//! Cranelift's pinned register (r15 on x86-64) from the trampoline on:
+//! compiled code reads it where it needs it, so no value holding it lives
+//! across a call and no function saves a callee-saved register for it. The
+//! runtime's functions, `system_v`, preserve that register. A function's
+//! parameters are terms:
 //!
 //! - a function entry: the arguments, then the environment;
 //! - a continuation (what a `return` enters, and a catch handler): one term,
@@ -38,10 +42,10 @@ pub use coral_runtime::process::status;
 /// failed verification, a stack it could not walk): never a user error.
 pub const STATUS_INTERNAL: u64 = 0xFE;
 
-/// The signature of a compiled function taking `n` terms after the context.
+/// The signature of a compiled function taking `n` terms (the process
+/// context is in the pinned register).
 pub fn erlang_sig(n: usize) -> Signature {
     let mut s = Signature::new(CallConv::Tail);
-    s.params.push(AbiParam::new(WORD));
     for _ in 0..n {
         s.params.push(AbiParam::new(WORD));
     }
@@ -49,7 +53,7 @@ pub fn erlang_sig(n: usize) -> Signature {
     s
 }
 
-/// A continuation: the context and the result.
+/// A continuation: the result.
 pub fn cont_sig() -> Signature {
     erlang_sig(1)
 }

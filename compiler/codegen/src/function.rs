@@ -609,8 +609,8 @@ fn define_done<M: Module>(
     let blk = b.create_block();
     b.append_block_params_for_function_params(blk);
     b.switch_to_block(blk);
-    let c = b.block_params(blk)[0];
-    let r = b.block_params(blk)[1];
+    let c = b.ins().get_pinned_reg(WORD);
+    let r = b.block_params(blk)[0];
     let x = b.ins().load(WORD, MemFlagsData::trusted(), c, abi::CTX_X);
     b.ins().store(MemFlagsData::trusted(), r, x, 0);
     let s = b.ins().iconst(WORD, abi::status::EXIT as i64);
@@ -636,6 +636,10 @@ fn define_trampoline<M: Module>(
     b.append_block_params_for_function_params(blk);
     b.switch_to_block(blk);
     let c = b.block_params(blk)[0];
+    // The caller's pinned register is callee-saved in its convention:
+    // kept here and given back.
+    let saved = b.ins().get_pinned_reg(WORD);
+    b.ins().set_pinned_reg(c);
     let stop = b
         .ins()
         .load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
@@ -645,8 +649,9 @@ fn define_trampoline<M: Module>(
         .store(MemFlagsData::trusted(), stop2, c, abi::CTX_STOP);
     let addr = b.ins().ushr_imm_u(w, 2);
     let nv = b.ins().iconst(WORD, NON_VALUE);
-    let call = b.ins().call_indirect(sig, addr, &[c, nv]);
+    let call = b.ins().call_indirect(sig, addr, &[nv]);
     let r = b.inst_results(call)[0];
+    b.ins().set_pinned_reg(saved);
     b.ins().return_(&[r]);
     b.seal_all_blocks();
     b.finalize(module.isa().frontend_config());
@@ -670,7 +675,7 @@ fn define_apply<M: Module>(
     let blk = b.create_block();
     b.append_block_params_for_function_params(blk);
     b.switch_to_block(blk);
-    let c = b.block_params(blk)[0];
+    let c = b.ins().get_pinned_reg(WORD);
     let t = MemFlagsData::trusted();
     let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
     let cw = b.ins().load(WORD, t, stop, 0);
@@ -701,7 +706,7 @@ fn define_apply<M: Module>(
     for (k, &case) in cases.iter().enumerate() {
         b.switch_to_block(case);
         let sig = b.import_signature(abi::erlang_sig(k));
-        let mut args = vec![c];
+        let mut args = Vec::new();
         let mut l = list;
         for _ in 0..k {
             args.push(b.ins().load(WORD, t, l, -(TAG_LIST as i32)));
@@ -737,7 +742,7 @@ fn define_spawn<M: Module>(
     let blk = b.create_block();
     b.append_block_params_for_function_params(blk);
     b.switch_to_block(blk);
-    let c = b.block_params(blk)[0];
+    let c = b.ins().get_pinned_reg(WORD);
     let t = MemFlagsData::trusted();
     let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
     let x = b.ins().load(WORD, t, stop, 0);
@@ -759,12 +764,13 @@ fn define_spawn<M: Module>(
     // The result (or, after a pushed apply frame, nothing) goes to the
     // continuation on top of the stack.
     b.switch_to_block(ok);
+    let c = b.ins().get_pinned_reg(WORD);
     let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
     let cw = b.ins().load(WORD, t, stop, 0);
     let s3 = b.ins().iadd_imm_s(stop, 8);
     b.ins().store(t, s3, c, abi::CTX_STOP);
     let addr = b.ins().ushr_imm_u(cw, 2);
-    b.ins().return_call_indirect(sig, addr, &[c, w]);
+    b.ins().return_call_indirect(sig, addr, &[w]);
     // A raise: enter the handler, or end the process.
     b.switch_to_block(raised);
     let none = b.create_block();
@@ -775,7 +781,7 @@ fn define_spawn<M: Module>(
     b.ins().return_(&[st]);
     b.switch_to_block(some);
     let nv = b.ins().iconst(WORD, NON_VALUE);
-    b.ins().return_call_indirect(sig, w, &[c, nv]);
+    b.ins().return_call_indirect(sig, w, &[nv]);
     b.seal_all_blocks();
     b.finalize(module.isa().frontend_config());
     finish(module, ctx, id, "coral$spawn", want_clif, out)
@@ -801,11 +807,11 @@ fn define_resume<M: Module>(
     let blk = b.create_block();
     b.append_block_params_for_function_params(blk);
     b.switch_to_block(blk);
-    let c = b.block_params(blk)[0];
+    let c = b.ins().get_pinned_reg(WORD);
     let stop = b
         .ins()
         .load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
-    let mut args = vec![c];
+    let mut args = Vec::new();
     for i in 0..n {
         args.push(
             b.ins()
@@ -838,13 +844,14 @@ fn define_closure_stub<M: Module>(
 ) -> Result<(), CodegenError> {
     ctx.func.signature = abi::erlang_sig(arity + 1);
     let fref = module.declare_func_in_func(callee, &mut ctx.func);
+    // The arguments, then the closure.
     let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
     let blk = b.create_block();
     b.append_block_params_for_function_params(blk);
     b.switch_to_block(blk);
     let params = b.block_params(blk).to_vec();
-    let mut args = params[..=arity].to_vec();
-    let fun = params[arity + 1];
+    let mut args = params[..arity].to_vec();
+    let fun = params[arity];
     for i in 0..env {
         // Closure layout: header, entry pointer, environment.
         args.push(b.ins().load(
@@ -886,7 +893,6 @@ struct Emitter<'a, M: Module> {
 /// State while building one Cranelift function.
 struct Fb<'b> {
     b: FunctionBuilder<'b>,
-    ctx: cl::Value,
     vars: HashMap<ir::Value, Variable>,
     blocks: HashMap<BlockId, cl::Block>,
     funcs: HashMap<FuncId, FuncRef>,
@@ -895,6 +901,24 @@ struct Fb<'b> {
     args_slot: Option<(cl::StackSlot, usize)>,
     /// Edges whose code is emitted after the current terminator.
     pending: Vec<(cl::Block, ir::BlockCall, bool)>,
+}
+
+impl Fb<'_> {
+    /// The process context: in the pinned register, read afresh at each
+    /// use so that no value holding it lives across a call.
+    fn ctx(&mut self) -> cl::Value {
+        self.b.ins().get_pinned_reg(WORD)
+    }
+
+    fn ctx_load(&mut self, offset: i32) -> cl::Value {
+        let c = self.ctx();
+        self.b.ins().load(WORD, MemFlagsData::trusted(), c, offset)
+    }
+
+    fn ctx_store(&mut self, v: cl::Value, offset: i32) {
+        let c = self.ctx();
+        self.b.ins().store(MemFlagsData::trusted(), v, c, offset);
+    }
 }
 
 impl<M: Module> Emitter<'_, M> {
@@ -922,7 +946,6 @@ impl<M: Module> Emitter<'_, M> {
             let b = FunctionBuilder::new(&mut ctx.func, fctx);
             let mut fb = Fb {
                 b,
-                ctx: cl::Value::from_u32(0),
                 vars: HashMap::new(),
                 blocks: HashMap::new(),
                 funcs: HashMap::new(),
@@ -1012,7 +1035,7 @@ impl<M: Module> Emitter<'_, M> {
             fb.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
         let op = fb.b.ins().stack_addr(WORD, out, 0);
         let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
-        let c = fb.ctx;
+        let c = fb.ctx();
         let k = self.call_rt(fb, &abi::APPLY, &[c, a, b, args, lv, op])?;
         let w = fb.b.ins().stack_load(WORD, WORD, out, 0);
         let raised = fb.b.create_block();
@@ -1058,11 +1081,10 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.append_block_params_for_function_params(entry);
         fb.b.switch_to_block(entry);
         let params = fb.b.block_params(entry).to_vec();
-        fb.ctx = params[0];
         let first = self.block(fb, r.entry);
         match r.kind {
             Kind::Entry => {
-                let args: Vec<cl::Value> = params[1..].to_vec();
+                let args: Vec<cl::Value> = params.clone();
                 for (v, &a) in self.f.blocks[0].params.iter().zip(&args) {
                     self.set(fb, *v, a);
                 }
@@ -1078,8 +1100,7 @@ impl<M: Module> Emitter<'_, M> {
             Kind::Cont => {
                 let live = self.p.cont_live.get(&r.entry).cloned().unwrap_or_default();
                 let stop =
-                    fb.b.ins()
-                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+                    fb.ctx_load(abi::CTX_STOP);
                 for (i, v) in live.iter().enumerate() {
                     let x =
                         fb.b.ins()
@@ -1087,36 +1108,34 @@ impl<M: Module> Emitter<'_, M> {
                     self.set(fb, *v, x);
                 }
                 let s2 = fb.b.ins().iadd_imm_s(stop, (8 * live.len()) as i64);
-                fb.b.ins()
-                    .store(MemFlagsData::trusted(), s2, fb.ctx, abi::CTX_STOP);
+                fb.ctx_store(s2, abi::CTX_STOP);
                 let waits = self.f.blocks.iter().any(|b| {
                     matches!(&b.term, Terminator::RecvWaitTimeout { cont, .. } if *cont == r.entry)
                 });
                 if waits {
                     // Entered by the scheduler (with `NON_VALUE`) after the
                     // process waited: ask whether the timeout fired.
-                    let resumed = fb.b.ins().icmp_imm_s(IntCC::Equal, params[1], NON_VALUE);
+                    let resumed = fb.b.ins().icmp_imm_s(IntCC::Equal, params[0], NON_VALUE);
                     let ask = fb.b.create_block();
                     fb.b.set_cold_block(ask);
                     let go = fb.b.create_block();
                     fb.b.append_block_param(go, WORD);
-                    fb.b.ins().brif(resumed, ask, &[], go, &[params[1].into()]);
+                    fb.b.ins().brif(resumed, ask, &[], go, &[params[0].into()]);
                     fb.b.switch_to_block(ask);
-                    let c = fb.ctx;
+                    let c = fb.ctx();
                     let v = self.call_rt(fb, &abi::RECV_RESUMED, &[c])?;
                     fb.b.ins().jump(go, &[v.into()]);
                     fb.b.switch_to_block(go);
                     let v = fb.b.block_params(go)[0];
                     fb.b.ins().jump(first, &bargs(&[v]));
                 } else {
-                    fb.b.ins().jump(first, &bargs(&[params[1]]));
+                    fb.b.ins().jump(first, &bargs(&[params[0]]));
                 }
             }
             Kind::Handler => {
                 let live = self.p.try_live.get(&r.entry).cloned().unwrap_or_default();
                 let stop =
-                    fb.b.ins()
-                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+                    fb.ctx_load(abi::CTX_STOP);
                 for (i, v) in live.iter().enumerate() {
                     let x =
                         fb.b.ins()
@@ -1124,11 +1143,9 @@ impl<M: Module> Emitter<'_, M> {
                     self.set(fb, *v, x);
                 }
                 let s2 = fb.b.ins().iadd_imm_s(stop, (8 * (live.len() + 2)) as i64);
-                fb.b.ins()
-                    .store(MemFlagsData::trusted(), s2, fb.ctx, abi::CTX_STOP);
+                fb.ctx_store(s2, abi::CTX_STOP);
                 let xs =
-                    fb.b.ins()
-                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_X);
+                    fb.ctx_load(abi::CTX_X);
                 let mut hargs = Vec::new();
                 for i in 0..3 {
                     hargs.push(fb.b.ins().load(WORD, MemFlagsData::trusted(), xs, 8 * i));
@@ -1141,10 +1158,10 @@ impl<M: Module> Emitter<'_, M> {
             }
             Kind::Join => {
                 let bp = self.f.block(r.entry).params.len();
-                for (v, &a) in r.params.iter().zip(&params[1..]).skip(bp) {
+                for (v, &a) in r.params.iter().zip(&params).skip(bp) {
                     self.set(fb, *v, a);
                 }
-                fb.b.ins().jump(first, &bargs(&params[1..1 + bp]));
+                fb.b.ins().jump(first, &bargs(&params[..bp]));
             }
         }
         // Emit every block of the region.
@@ -1173,11 +1190,9 @@ impl<M: Module> Emitter<'_, M> {
         }
         self.out.max_x = self.out.max_x.max(uniq.len());
         let htop =
-            fb.b.ins()
-                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+            fb.ctx_load(abi::CTX_HTOP);
         let stop =
-            fb.b.ins()
-                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+            fb.ctx_load(abi::CTX_STOP);
         let free = fb.b.ins().isub(stop, htop);
         let short =
             fb.b.ins()
@@ -1188,8 +1203,7 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.ins().brif(short, gc, &[], ok, &[]);
         fb.b.switch_to_block(gc);
         let xs =
-            fb.b.ins()
-                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_X);
+            fb.ctx_load(abi::CTX_X);
         for (i, v) in uniq.iter().enumerate() {
             let val = self.get(fb, *v);
             fb.b.ins()
@@ -1197,7 +1211,7 @@ impl<M: Module> Emitter<'_, M> {
         }
         let needv = fb.b.ins().iconst(WORD, need as i64);
         let nlive = fb.b.ins().iconst(cl::types::I32, uniq.len() as i64);
-        let c = fb.ctx;
+        let c = fb.ctx();
         let r = self.call_rt(fb, &abi::GC, &[c, needv, nlive])?;
         let failed = fb.b.create_block();
         let reload = fb.b.create_block();
@@ -1208,8 +1222,7 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.ins().return_(&[st]);
         fb.b.switch_to_block(reload);
         let xs =
-            fb.b.ins()
-                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_X);
+            fb.ctx_load(abi::CTX_X);
         for (i, v) in uniq.iter().enumerate() {
             let val =
                 fb.b.ins()
@@ -1227,8 +1240,7 @@ impl<M: Module> Emitter<'_, M> {
         let addr = fb.b.ins().func_addr(WORD, fr);
         let word = fb.b.ins().ishl_imm_u(addr, 2);
         let stop =
-            fb.b.ins()
-                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+            fb.ctx_load(abi::CTX_STOP);
         let n = slots.len() + 1;
         let s2 = fb.b.ins().iadd_imm_s(stop, -((8 * n) as i64));
         fb.b.ins().store(MemFlagsData::trusted(), word, s2, 0);
@@ -1236,8 +1248,7 @@ impl<M: Module> Emitter<'_, M> {
             fb.b.ins()
                 .store(MemFlagsData::trusted(), v, s2, (8 * (i + 1)) as i32);
         }
-        fb.b.ins()
-            .store(MemFlagsData::trusted(), s2, fb.ctx, abi::CTX_STOP);
+        fb.ctx_store(s2, abi::CTX_STOP);
     }
 
     /// Decrements the reductions; when they run out, pushes a frame of
@@ -1249,11 +1260,9 @@ impl<M: Module> Emitter<'_, M> {
         vals: &[ir::Value],
     ) -> Result<(), CodegenError> {
         let reds =
-            fb.b.ins()
-                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_REDS);
+            fb.ctx_load(abi::CTX_REDS);
         let r2 = fb.b.ins().iadd_imm_s(reds, -1);
-        fb.b.ins()
-            .store(MemFlagsData::trusted(), r2, fb.ctx, abi::CTX_REDS);
+        fb.ctx_store(r2, abi::CTX_REDS);
         let out = fb.b.ins().icmp_imm_s(IntCC::SignedLessThan, r2, 0);
         let y = fb.b.create_block();
         let go = fb.b.create_block();
@@ -1509,7 +1518,7 @@ impl<M: Module> Emitter<'_, M> {
         })?;
         let r = &self.p.regions[ri];
         let id = r.id.ok_or_else(|| CodegenError::new("undeclared region"))?;
-        let mut args = vec![fb.ctx];
+        let mut args = Vec::new();
         match r.kind {
             Kind::Join => {
                 for v in &bc.args {
@@ -1649,11 +1658,9 @@ impl<M: Module> Emitter<'_, M> {
             Some(live) => self.ensure_space(fb, 2, &live)?,
             None => {
                 let hp =
-                    fb.b.ins()
-                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+                    fb.ctx_load(abi::CTX_HTOP);
                 let stop =
-                    fb.b.ins()
-                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+                    fb.ctx_load(abi::CTX_STOP);
                 let free = fb.b.ins().isub(stop, hp);
                 let room =
                     fb.b.ins()
@@ -1664,14 +1671,12 @@ impl<M: Module> Emitter<'_, M> {
             }
         }
         let hp =
-            fb.b.ins()
-                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+            fb.ctx_load(abi::CTX_HTOP);
         let h = fb.b.ins().iconst(WORD, header_word(HeaderKind::Float, 1));
         fb.b.ins().store(MemFlagsData::trusted(), h, hp, 0);
         fb.b.ins().store(MemFlagsData::trusted(), r, hp, 8);
         let nh = fb.b.ins().iadd_imm_s(hp, 16);
-        fb.b.ins()
-            .store(MemFlagsData::trusted(), nh, fb.ctx, abi::CTX_HTOP);
+        fb.ctx_store(nh, abi::CTX_HTOP);
         let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
         fb.b.ins().jump(join, &[t.into()]);
         Ok(())
@@ -1735,7 +1740,7 @@ impl<M: Module> Emitter<'_, M> {
         let ep = fb.b.ins().stack_addr(WORD, exc, 0);
         let idx = fb.b.ins().iconst(cl::types::I32, index as i64);
         let nn = fb.b.ins().iconst(cl::types::I32, n as i64);
-        let c = fb.ctx;
+        let c = fb.ctx();
         self.call_rt(fb, &abi::CALL_BIF, &[c, idx, ap, nn, ep])
     }
 
@@ -1763,7 +1768,7 @@ impl<M: Module> Emitter<'_, M> {
         let reason = fb.b.ins().stack_load(WORD, WORD, exc, 8);
         let loc = self.location(line);
         let locv = fb.b.ins().iconst(cl::types::I32, loc as i64);
-        let c = fb.ctx;
+        let c = fb.ctx();
         let h = self.call_rt(fb, raise, &[c, class, reason, locv])?;
         self.enter_handler(fb, h);
         Ok(())
@@ -1780,8 +1785,7 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.switch_to_block(some);
         let sig = self.sig(fb, 1);
         let nv = fb.b.ins().iconst(WORD, NON_VALUE);
-        let c = fb.ctx;
-        fb.b.ins().return_call_indirect(sig, h, &[c, nv]);
+        fb.b.ins().return_call_indirect(sig, h, &[nv]);
     }
 
     /// Emits a BIF call with a failure continuation: on failure either
@@ -1849,7 +1853,7 @@ impl<M: Module> Emitter<'_, M> {
         let nn = fb.b.ins().iconst(cl::types::I32, n as i64);
         let loc = self.location(line);
         let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
-        let c = fb.ctx;
+        let c = fb.ctx();
         let h = self.call_rt(fb, &abi::UNDEF, &[c, mv, fv, ap, nn, lv])?;
         self.enter_handler(fb, h);
         Ok(())
@@ -1947,8 +1951,7 @@ impl<M: Module> Emitter<'_, M> {
             Op::Tuple(vs) => {
                 let vals: Vec<cl::Value> = vs.iter().map(|v| self.get(fb, *v)).collect();
                 let hp =
-                    fb.b.ins()
-                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+                    fb.ctx_load(abi::CTX_HTOP);
                 let h =
                     fb.b.ins()
                         .iconst(WORD, header_word(HeaderKind::Tuple, vals.len()));
@@ -1958,8 +1961,7 @@ impl<M: Module> Emitter<'_, M> {
                         .store(MemFlagsData::trusted(), x, hp, (8 * (i + 1)) as i32);
                 }
                 let nh = fb.b.ins().iadd_imm_s(hp, (8 * (vals.len() + 1)) as i64);
-                fb.b.ins()
-                    .store(MemFlagsData::trusted(), nh, fb.ctx, abi::CTX_HTOP);
+                fb.ctx_store(nh, abi::CTX_HTOP);
                 let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
                 self.set(fb, res.ok_or_else(no_result)?, t);
             }
@@ -1967,13 +1969,11 @@ impl<M: Module> Emitter<'_, M> {
                 let hv = self.get(fb, *h);
                 let tv = self.get(fb, *t);
                 let hp =
-                    fb.b.ins()
-                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+                    fb.ctx_load(abi::CTX_HTOP);
                 fb.b.ins().store(MemFlagsData::trusted(), hv, hp, 0);
                 fb.b.ins().store(MemFlagsData::trusted(), tv, hp, 8);
                 let nh = fb.b.ins().iadd_imm_s(hp, 16);
-                fb.b.ins()
-                    .store(MemFlagsData::trusted(), nh, fb.ctx, abi::CTX_HTOP);
+                fb.ctx_store(nh, abi::CTX_HTOP);
                 let l = fb.b.ins().bor_imm_s(hp, TAG_LIST);
                 self.set(fb, res.ok_or_else(no_result)?, l);
             }
@@ -2005,8 +2005,7 @@ impl<M: Module> Emitter<'_, M> {
                 let entry = self.target.fun_entry(self.mi, *func);
                 let vals: Vec<cl::Value> = env.iter().map(|v| self.get(fb, *v)).collect();
                 let hp =
-                    fb.b.ins()
-                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+                    fb.ctx_load(abi::CTX_HTOP);
                 let h =
                     fb.b.ins()
                         .iconst(WORD, header_word(HeaderKind::Fun, 1 + vals.len()));
@@ -2018,8 +2017,7 @@ impl<M: Module> Emitter<'_, M> {
                         .store(MemFlagsData::trusted(), x, hp, (8 * (i + 2)) as i32);
                 }
                 let nh = fb.b.ins().iadd_imm_s(hp, (8 * (vals.len() + 2)) as i64);
-                fb.b.ins()
-                    .store(MemFlagsData::trusted(), nh, fb.ctx, abi::CTX_HTOP);
+                fb.ctx_store(nh, abi::CTX_HTOP);
                 let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
                 self.set(fb, res.ok_or_else(no_result)?, t);
             }
@@ -2031,8 +2029,7 @@ impl<M: Module> Emitter<'_, M> {
                 let mw = self.target.atom(module)? as i64;
                 let fw = self.target.atom(name)? as i64;
                 let hp =
-                    fb.b.ins()
-                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_HTOP);
+                    fb.ctx_load(abi::CTX_HTOP);
                 let words = [
                     header_word(HeaderKind::Export, 3),
                     mw,
@@ -2045,8 +2042,7 @@ impl<M: Module> Emitter<'_, M> {
                         .store(MemFlagsData::trusted(), x, hp, (8 * i) as i32);
                 }
                 let nh = fb.b.ins().iadd_imm_s(hp, 32);
-                fb.b.ins()
-                    .store(MemFlagsData::trusted(), nh, fb.ctx, abi::CTX_HTOP);
+                fb.ctx_store(nh, abi::CTX_HTOP);
                 let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
                 self.set(fb, res.ok_or_else(no_result)?, t);
             }
@@ -2078,11 +2074,9 @@ impl<M: Module> Emitter<'_, M> {
                     .map(|l| l.len())
                     .ok_or_else(|| CodegenError::new("try_exit of an unknown try"))?;
                 let stop =
-                    fb.b.ins()
-                        .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+                    fb.ctx_load(abi::CTX_STOP);
                 let s2 = fb.b.ins().iadd_imm_s(stop, (8 * (n + 2)) as i64);
-                fb.b.ins()
-                    .store(MemFlagsData::trusted(), s2, fb.ctx, abi::CTX_STOP);
+                fb.ctx_store(s2, abi::CTX_STOP);
             }
             Op::MapPut { map, pairs } => {
                 let r = self.map_put(fb, map.as_ref(), pairs)?;
@@ -2095,19 +2089,19 @@ impl<M: Module> Emitter<'_, M> {
                 self.set(fb, res.ok_or_else(no_result)?, r);
             }
             Op::BsInitWritable(_) => {
-                let c = fb.ctx;
+                let c = fb.ctx();
                 let r = self.call_rt(fb, &abi::BS_INIT, &[c])?;
                 self.set(fb, res.ok_or_else(no_result)?, r);
             }
             Op::NifStart => {}
             Op::BuildStacktrace(v) => {
                 let x = self.get(fb, *v);
-                let c = fb.ctx;
+                let c = fb.ctx();
                 let r = self.call_rt(fb, &abi::BUILD_STACKTRACE, &[c, x])?;
                 self.set(fb, res.ok_or_else(no_result)?, r);
             }
             Op::RecvPeekMessage => {
-                let c = fb.ctx;
+                let c = fb.ctx();
                 let m = self.call_rt(fb, &abi::RECV_PEEK, &[c])?;
                 let none = fb.b.ins().icmp_imm_s(IntCC::Equal, m, NON_VALUE);
                 let t = self.target.atom("true")? as i64;
@@ -2125,15 +2119,15 @@ impl<M: Module> Emitter<'_, M> {
                 self.set(fb, r1, msg);
             }
             Op::RecvNext => {
-                let c = fb.ctx;
+                let c = fb.ctx();
                 self.call_rt_void(fb, &abi::RECV_NEXT, &[c])?;
             }
             Op::RemoveMessage => {
-                let c = fb.ctx;
+                let c = fb.ctx();
                 self.call_rt(fb, &abi::REMOVE_MESSAGE, &[c])?;
             }
             Op::Timeout => {
-                let c = fb.ctx;
+                let c = fb.ctx();
                 self.call_rt_void(fb, &abi::RECV_TIMEOUT, &[c])?;
             }
             other => {
@@ -2417,7 +2411,7 @@ impl<M: Module> Emitter<'_, M> {
                     }
                     Op::BsStartMatch(v) => {
                         let x = self.get(fb, *v);
-                        let c = fb.ctx;
+                        let c = fb.ctx();
                         let n = self.call_rt(fb, &abi::BIT_SIZE, &[c, x])?;
                         let bad = fb.b.ins().icmp_imm_s(IntCC::Equal, n, -1);
                         let cont = fb.b.create_block();
@@ -2427,7 +2421,7 @@ impl<M: Module> Emitter<'_, M> {
                     }
                     Op::BsTestTail { ctx } => {
                         let x = self.get(fb, *ctx);
-                        let c = fb.ctx;
+                        let c = fb.ctx();
                         let n = self.call_rt(fb, &abi::BIT_SIZE, &[c, x])?;
                         let empty = fb.b.ins().icmp_imm_s(IntCC::Equal, n, 0);
                         fb.b.ins().brif(empty, okb, &[], fbk, &bargs(&fargs));
@@ -2443,7 +2437,7 @@ impl<M: Module> Emitter<'_, M> {
                             3,
                         ));
                         let op = fb.b.ins().stack_addr(WORD, out, 0);
-                        let c = fb.ctx;
+                        let c = fb.ctx();
                         let r = self.call_rt(fb, &abi::BS_GET, &[c, x, sp, op])?;
                         let cont = fb.b.create_block();
                         fb.b.ins().brif(r, cont, &[], fbk, &bargs(&fargs));
@@ -2455,7 +2449,7 @@ impl<M: Module> Emitter<'_, M> {
                     Op::MapGet { map, key } => {
                         let mv = self.get(fb, *map);
                         let kv = self.get(fb, *key);
-                        let c = fb.ctx;
+                        let c = fb.ctx();
                         let r = self.call_rt(fb, &abi::MAP_GET, &[c, mv, kv])?;
                         let bad = fb.b.ins().icmp_imm_s(IntCC::Equal, r, NON_VALUE);
                         let cont = fb.b.create_block();
@@ -2530,7 +2524,7 @@ impl<M: Module> Emitter<'_, M> {
                 let r = self.get(fb, *reason);
                 let loc = self.location(*line);
                 let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
-                let c = fb.ctx;
+                let c = fb.ctx();
                 let h = self.call_rt(fb, &abi::MATCH_FAIL, &[c, r, lv])?;
                 self.enter_handler(fb, h);
             }
@@ -2544,7 +2538,7 @@ impl<M: Module> Emitter<'_, M> {
                 let nv = fb.b.ins().iconst(WORD, NON_VALUE);
                 let loc = self.location(*line);
                 let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
-                let c = fb.ctx;
+                let c = fb.ctx();
                 let h = self.call_rt(fb, &abi::RERAISE, &[c, nv, r, t, lv])?;
                 self.enter_handler(fb, h);
             }
@@ -2559,7 +2553,7 @@ impl<M: Module> Emitter<'_, M> {
                 let r = self.get(fb, *reason);
                 let loc = self.location(*line);
                 let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
-                let c = fb.ctx;
+                let c = fb.ctx();
                 let h = self.call_rt(fb, &abi::RERAISE, &[c, k, r, t, lv])?;
                 self.enter_handler(fb, h);
             }
@@ -2605,7 +2599,7 @@ impl<M: Module> Emitter<'_, M> {
                 ));
                 let op = fb.b.ins().stack_addr(WORD, out, 0);
                 let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
-                let c = fb.ctx;
+                let c = fb.ctx();
                 let k = self.call_rt(fb, &abi::RECV_WAIT, &[c, t, lv, op])?;
                 let again = fb.b.create_block();
                 let not_again = fb.b.create_block();
@@ -2644,16 +2638,13 @@ impl<M: Module> Emitter<'_, M> {
     /// Pops the continuation and enters it with `x`.
     fn emit_return(&mut self, fb: &mut Fb, x: cl::Value) {
         let stop =
-            fb.b.ins()
-                .load(WORD, MemFlagsData::trusted(), fb.ctx, abi::CTX_STOP);
+            fb.ctx_load(abi::CTX_STOP);
         let w = fb.b.ins().load(WORD, MemFlagsData::trusted(), stop, 0);
         let s2 = fb.b.ins().iadd_imm_s(stop, 8);
-        fb.b.ins()
-            .store(MemFlagsData::trusted(), s2, fb.ctx, abi::CTX_STOP);
+        fb.ctx_store(s2, abi::CTX_STOP);
         let addr = fb.b.ins().ushr_imm_u(w, 2);
         let sig = self.sig(fb, 1);
-        let c = fb.ctx;
-        fb.b.ins().return_call_indirect(sig, addr, &[c, x]);
+        fb.b.ins().return_call_indirect(sig, addr, &[x]);
     }
 
     /// A call: `cont` is `None` for a tail call, else the continuation and
@@ -2699,7 +2690,6 @@ impl<M: Module> Emitter<'_, M> {
             cont_id = Some(cid);
         }
         let vals: Vec<cl::Value> = args.iter().map(|v| self.get(fb, *v)).collect();
-        let c = fb.ctx;
         match callee {
             Callee::Local(fid) => {
                 let id = *self
@@ -2708,9 +2698,7 @@ impl<M: Module> Emitter<'_, M> {
                     .and_then(|v| v.get(fid.0 as usize))
                     .ok_or_else(|| CodegenError::new("call of an unknown local function"))?;
                 let fr = self.func_ref(fb, id);
-                let mut a = vec![c];
-                a.extend(vals);
-                fb.b.ins().return_call(fr, &a);
+                fb.b.ins().return_call(fr, &vals);
             }
             Callee::Remote {
                 module,
@@ -2757,9 +2745,7 @@ impl<M: Module> Emitter<'_, M> {
                     self.undef(fb, module, name, &vals, line)?;
                     fb.b.switch_to_block(go);
                     let sig = self.sig(fb, vals.len());
-                    let mut a = vec![c];
-                    a.extend(vals);
-                    fb.b.ins().return_call_indirect(sig, addr, &a);
+                    fb.b.ins().return_call_indirect(sig, addr, &vals);
                 }
             }
             Callee::Fun(fv) => {
@@ -2780,13 +2766,12 @@ impl<M: Module> Emitter<'_, M> {
                 let nn = fb.b.ins().iconst(cl::types::I32, vals.len() as i64);
                 let loc = self.location(line);
                 let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
+                let c = fb.ctx();
                 let h = self.call_rt(fb, &abi::UNDEF, &[c, mv, nv, ap, nn, lv])?;
                 self.enter_handler(fb, h);
                 fb.b.switch_to_block(go);
                 let sig = self.sig(fb, vals.len());
-                let mut a = vec![c];
-                a.extend(vals);
-                fb.b.ins().return_call_indirect(sig, addr, &a);
+                fb.b.ins().return_call_indirect(sig, addr, &vals);
             }
         }
         let _ = self.plans;
@@ -2850,7 +2835,7 @@ impl<M: Module> Emitter<'_, M> {
         let n = fb.b.ins().iconst(cl::types::I32, pairs.len() as i64);
         let exc = self.exc_slot(fb);
         let ep = fb.b.ins().stack_addr(WORD, exc, 0);
-        let c = fb.ctx;
+        let c = fb.ctx();
         self.call_rt(fb, &abi::MAP_PUT, &[c, m, ap, n, ep])
     }
 
@@ -2900,7 +2885,7 @@ impl<M: Module> Emitter<'_, M> {
         let n = fb.b.ins().iconst(cl::types::I32, segs.len() as i64);
         let exc = self.exc_slot(fb);
         let ep = fb.b.ins().stack_addr(WORD, exc, 0);
-        let c = fb.ctx;
+        let c = fb.ctx();
         self.call_rt(fb, &abi::BIN_BUILD, &[c, sp, n, ep])
     }
 
@@ -2933,7 +2918,6 @@ impl<M: Module> Emitter<'_, M> {
         vals: Vec<cl::Value>,
         line: Option<u32>,
     ) -> Result<(), CodegenError> {
-        let c = fb.ctx;
         let n = vals.len();
         let closure = fb.b.create_block();
         let other = fb.b.create_block();
@@ -2965,27 +2949,26 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.switch_to_block(arity_ok);
         let code = self.call_rt(fb, &abi::FUN_CODE, &[entry])?;
         let sig = self.sig(fb, n + 1);
-        let mut a = vec![c];
-        a.extend(vals.iter().copied());
+        let mut a = vals.clone();
         a.push(fun);
         fb.b.ins().return_call_indirect(sig, code, &a);
         // Export funs, then errors.
         fb.b.switch_to_block(other);
         let nn = fb.b.ins().iconst(cl::types::I32, n as i64);
+        let c = fb.ctx();
         let code = self.call_rt(fb, &abi::EXPORT_CODE, &[c, fun, nn])?;
         let go = fb.b.create_block();
         let bad = fb.b.create_block();
         fb.b.ins().brif(code, go, &[], bad, &[]);
         fb.b.switch_to_block(go);
         let sig = self.sig(fb, n);
-        let mut a = vec![c];
-        a.extend(vals.iter().copied());
-        fb.b.ins().return_call_indirect(sig, code, &a);
+        fb.b.ins().return_call_indirect(sig, code, &vals);
         fb.b.switch_to_block(bad);
         let ap = self.spill_args(fb, &vals);
         let nn = fb.b.ins().iconst(cl::types::I32, n as i64);
         let loc = self.location(line);
         let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
+        let c = fb.ctx();
         let h = self.call_rt(fb, &abi::BAD_FUN_CALL, &[c, fun, ap, nn, lv])?;
         self.enter_handler(fb, h);
         Ok(())

@@ -31,6 +31,8 @@ pub(crate) fn flags() -> Vec<(&'static str, &'static str)> {
         cfg!(debug_assertions) || std::env::var_os("CORAL_VERIFY_CLIF").is_some_and(|v| v == "1");
     vec![
         ("preserve_frame_pointers", "true"),
+        // The process context's register (see `abi`).
+        ("enable_pinned_reg", "true"),
         ("opt_level", "speed"),
         ("enable_verifier", if verify { "true" } else { "false" }),
     ]
