@@ -245,6 +245,9 @@ pub struct ProcessContext {
     /// The argument (x) registers: arguments to a call being entered or
     /// resumed, saved when the process is scheduled out.
     pub x: *mut Term,
+    /// Where a runtime call made through a register-keeping adapter of
+    /// compiled code leaves its result.
+    pub ret: u64,
 }
 
 pub const OFFSET_HTOP: usize = std::mem::offset_of!(ProcessContext, htop);
@@ -254,6 +257,7 @@ pub const OFFSET_HEND: usize = std::mem::offset_of!(ProcessContext, hend);
 pub const OFFSET_REDS: usize = std::mem::offset_of!(ProcessContext, reds);
 pub const OFFSET_X_LIVE: usize = std::mem::offset_of!(ProcessContext, x_live);
 pub const OFFSET_X: usize = std::mem::offset_of!(ProcessContext, x);
+pub const OFFSET_RET: usize = std::mem::offset_of!(ProcessContext, ret);
 
 /// A heap fragment: a block outside the process heap holding terms made while
 /// the heap was full, or a message copied for a process that was running.
@@ -430,6 +434,7 @@ impl ProcessMemory {
                 x_live: 0,
                 x_capacity: 0,
                 x: std::ptr::null_mut(),
+                ret: 0,
             },
             high_water: young.start(),
             young,

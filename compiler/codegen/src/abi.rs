@@ -23,7 +23,7 @@
 //! `system_v` function made with Cranelift, and compiled code calls the
 //! runtime with `system_v` calls.
 
-use coral_runtime::heap::{OFFSET_HTOP, OFFSET_REDS, OFFSET_STOP, OFFSET_X};
+use coral_runtime::heap::{OFFSET_HTOP, OFFSET_REDS, OFFSET_RET, OFFSET_STOP, OFFSET_X};
 use cranelift_codegen::ir::{AbiParam, Signature, types};
 use cranelift_codegen::isa::CallConv;
 
@@ -34,6 +34,7 @@ pub const CTX_HTOP: i32 = OFFSET_HTOP as i32;
 pub const CTX_STOP: i32 = OFFSET_STOP as i32;
 pub const CTX_REDS: i32 = OFFSET_REDS as i32;
 pub const CTX_X: i32 = OFFSET_X as i32;
+pub const CTX_RET: i32 = OFFSET_RET as i32;
 
 /// Statuses returned to the trampoline's caller.
 pub use coral_runtime::process::status;
@@ -237,6 +238,19 @@ pub const RAISE_BIF: RuntimeFn = RuntimeFn {
     ret: Some(W),
 };
 
+/// Runtime functions also called through a register-keeping adapter: a
+/// Cranelift function in the `preserve_all` convention that calls the
+/// runtime function, stores its result in the context's `ret` word and
+/// changes no register. Compiled code calls them so on cold paths after
+/// which values stay live (a collection at a heap or stack check, the BIF
+/// behind an inline arithmetic or comparison fast path): a `system_v` call
+/// there would make the function keep those values in callee-saved
+/// registers, whose saving and restoring every run of the function pays.
+/// Each takes the context first. Pairs of the function and the adapter's
+/// name.
+pub const KEEPING: &[(&RuntimeFn, &str)] =
+    &[(&GC, "coral$keep$gc"), (&CALL_BIF, "coral$keep$call_bif")];
+
 pub const RUNTIME_FNS: &[&RuntimeFn] = &[
     &RAISE_BIF,
     &APPLY,
@@ -266,6 +280,14 @@ pub const RUNTIME_FNS: &[&RuntimeFn] = &[
 ];
 
 impl RuntimeFn {
+    /// The signature of its register-keeping adapter (see [`KEEPING`]).
+    pub fn keeping_signature(&self) -> Signature {
+        let mut s = Signature::new(CallConv::PreserveAll);
+        s.params
+            .extend(self.params.iter().map(|&t| AbiParam::new(t)));
+        s
+    }
+
     pub fn signature(&self, native: CallConv) -> Signature {
         let mut s = Signature::new(native);
         s.params

@@ -409,6 +409,12 @@ pub fn compile_program<M: Module>(
             module.declare_function(rf.name, Linkage::Import, &sig)?,
         );
     }
+    let mut keeping = Vec::new();
+    for (rf, name) in abi::KEEPING {
+        let id = module.declare_function(name, Linkage::Local, &rf.keeping_signature())?;
+        runtime.insert(*name, id);
+        keeping.push((*rf, *name, id));
+    }
     let done = module.declare_function("coral$done", Linkage::Local, &abi::cont_sig())?;
     let native = module.isa().default_call_conv();
     let trampoline =
@@ -435,6 +441,11 @@ pub fn compile_program<M: Module>(
         catches: vec![],
         location: u32::MAX,
     });
+    for (rf, name, id) in keeping {
+        define_keeping(
+            module, &mut ctx, &mut fctx, rf, name, id, &runtime, want_clif, &mut out,
+        )?;
+    }
     define_apply(module, &mut ctx, &mut fctx, apply, want_clif, &mut out)?;
     define_spawn(
         module, &mut ctx, &mut fctx, spawn, &runtime, want_clif, &mut out,
@@ -656,6 +667,46 @@ fn define_trampoline<M: Module>(
     b.seal_all_blocks();
     b.finalize(module.isa().frontend_config());
     finish(module, ctx, id, "coral$enter", want_clif, out)
+}
+
+/// The register-keeping adapter of runtime function `rf` (see
+/// `abi::KEEPING`).
+#[allow(clippy::too_many_arguments)]
+fn define_keeping<M: Module>(
+    module: &mut M,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    rf: &abi::RuntimeFn,
+    name: &str,
+    id: FuncId,
+    runtime: &HashMap<&'static str, FuncId>,
+    want_clif: bool,
+    out: &mut Compiled,
+) -> Result<(), CodegenError> {
+    ctx.func.signature = rf.keeping_signature();
+    let callee = *runtime
+        .get(rf.name)
+        .ok_or_else(|| CodegenError::new(format!("runtime function {} missing", rf.name)))?;
+    let fref = module.declare_func_in_func(callee, &mut ctx.func);
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let blk = b.create_block();
+    b.append_block_params_for_function_params(blk);
+    b.switch_to_block(blk);
+    let params = b.block_params(blk).to_vec();
+    let call = b.ins().call(fref, &params);
+    if let Some(&r) = b.inst_results(call).first() {
+        let r = if b.func.dfg.value_type(r) == WORD {
+            r
+        } else {
+            b.ins().uextend(WORD, r)
+        };
+        b.ins()
+            .store(MemFlagsData::trusted(), r, params[0], abi::CTX_RET);
+    }
+    b.ins().return_(&[]);
+    b.seal_all_blocks();
+    b.finalize(module.isa().frontend_config());
+    finish(module, ctx, id, name, want_clif, out)
 }
 
 /// The apply continuation: pops the frame `[Code, N, Args]` that
@@ -1008,6 +1059,32 @@ impl<M: Module> Emitter<'_, M> {
         Ok(fb.b.inst_results(call)[0])
     }
 
+    /// `f` through its register-keeping adapter (`abi::KEEPING`): no
+    /// register changes but the result's.
+    fn call_rt_keeping(
+        &mut self,
+        fb: &mut Fb,
+        f: &abi::RuntimeFn,
+        args: &[cl::Value],
+    ) -> Result<cl::Value, CodegenError> {
+        let name = abi::KEEPING
+            .iter()
+            .find(|(k, _)| k.name == f.name)
+            .map(|(_, n)| *n)
+            .ok_or_else(|| CodegenError::new(format!("no keeping adapter for {}", f.name)))?;
+        let id = *self
+            .runtime
+            .get(name)
+            .ok_or_else(|| CodegenError::new(format!("adapter {name} missing")))?;
+        let r = self.func_ref(fb, id);
+        fb.b.ins().call(r, args);
+        let w = fb.ctx_load(abi::CTX_RET);
+        Ok(match f.ret {
+            Some(t) if t != WORD => fb.b.ins().ireduce(t, w),
+            _ => w,
+        })
+    }
+
     fn call_rt_void(
         &mut self,
         fb: &mut Fb,
@@ -1099,8 +1176,7 @@ impl<M: Module> Emitter<'_, M> {
             }
             Kind::Cont => {
                 let live = self.p.cont_live.get(&r.entry).cloned().unwrap_or_default();
-                let stop =
-                    fb.ctx_load(abi::CTX_STOP);
+                let stop = fb.ctx_load(abi::CTX_STOP);
                 for (i, v) in live.iter().enumerate() {
                     let x =
                         fb.b.ins()
@@ -1134,8 +1210,7 @@ impl<M: Module> Emitter<'_, M> {
             }
             Kind::Handler => {
                 let live = self.p.try_live.get(&r.entry).cloned().unwrap_or_default();
-                let stop =
-                    fb.ctx_load(abi::CTX_STOP);
+                let stop = fb.ctx_load(abi::CTX_STOP);
                 for (i, v) in live.iter().enumerate() {
                     let x =
                         fb.b.ins()
@@ -1144,8 +1219,7 @@ impl<M: Module> Emitter<'_, M> {
                 }
                 let s2 = fb.b.ins().iadd_imm_s(stop, (8 * (live.len() + 2)) as i64);
                 fb.ctx_store(s2, abi::CTX_STOP);
-                let xs =
-                    fb.ctx_load(abi::CTX_X);
+                let xs = fb.ctx_load(abi::CTX_X);
                 let mut hargs = Vec::new();
                 for i in 0..3 {
                     hargs.push(fb.b.ins().load(WORD, MemFlagsData::trusted(), xs, 8 * i));
@@ -1189,10 +1263,8 @@ impl<M: Module> Emitter<'_, M> {
             }
         }
         self.out.max_x = self.out.max_x.max(uniq.len());
-        let htop =
-            fb.ctx_load(abi::CTX_HTOP);
-        let stop =
-            fb.ctx_load(abi::CTX_STOP);
+        let htop = fb.ctx_load(abi::CTX_HTOP);
+        let stop = fb.ctx_load(abi::CTX_STOP);
         let free = fb.b.ins().isub(stop, htop);
         let short =
             fb.b.ins()
@@ -1202,8 +1274,7 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.set_cold_block(gc);
         fb.b.ins().brif(short, gc, &[], ok, &[]);
         fb.b.switch_to_block(gc);
-        let xs =
-            fb.ctx_load(abi::CTX_X);
+        let xs = fb.ctx_load(abi::CTX_X);
         for (i, v) in uniq.iter().enumerate() {
             let val = self.get(fb, *v);
             fb.b.ins()
@@ -1212,7 +1283,7 @@ impl<M: Module> Emitter<'_, M> {
         let needv = fb.b.ins().iconst(WORD, need as i64);
         let nlive = fb.b.ins().iconst(cl::types::I32, uniq.len() as i64);
         let c = fb.ctx();
-        let r = self.call_rt(fb, &abi::GC, &[c, needv, nlive])?;
+        let r = self.call_rt_keeping(fb, &abi::GC, &[c, needv, nlive])?;
         let failed = fb.b.create_block();
         let reload = fb.b.create_block();
         fb.b.set_cold_block(failed);
@@ -1221,8 +1292,7 @@ impl<M: Module> Emitter<'_, M> {
         let st = fb.b.ins().iconst(WORD, abi::STATUS_INTERNAL as i64);
         fb.b.ins().return_(&[st]);
         fb.b.switch_to_block(reload);
-        let xs =
-            fb.ctx_load(abi::CTX_X);
+        let xs = fb.ctx_load(abi::CTX_X);
         for (i, v) in uniq.iter().enumerate() {
             let val =
                 fb.b.ins()
@@ -1239,8 +1309,7 @@ impl<M: Module> Emitter<'_, M> {
         let fr = self.func_ref(fb, cont);
         let addr = fb.b.ins().func_addr(WORD, fr);
         let word = fb.b.ins().ishl_imm_u(addr, 2);
-        let stop =
-            fb.ctx_load(abi::CTX_STOP);
+        let stop = fb.ctx_load(abi::CTX_STOP);
         let n = slots.len() + 1;
         let s2 = fb.b.ins().iadd_imm_s(stop, -((8 * n) as i64));
         fb.b.ins().store(MemFlagsData::trusted(), word, s2, 0);
@@ -1259,8 +1328,7 @@ impl<M: Module> Emitter<'_, M> {
         resume: FuncId,
         vals: &[ir::Value],
     ) -> Result<(), CodegenError> {
-        let reds =
-            fb.ctx_load(abi::CTX_REDS);
+        let reds = fb.ctx_load(abi::CTX_REDS);
         let r2 = fb.b.ins().iadd_imm_s(reds, -1);
         fb.ctx_store(r2, abi::CTX_REDS);
         let out = fb.b.ins().icmp_imm_s(IntCC::SignedLessThan, r2, 0);
@@ -1350,7 +1418,7 @@ impl<M: Module> Emitter<'_, M> {
                 // Term comparison never fails.
                 let index = jit_support::bif_index("erlang", name, 2)
                     .ok_or_else(|| CodegenError::new(format!("the runtime has no {name}")))?;
-                let r = self.call_bif(fb, index, &[a, b])?;
+                let r = self.call_bif(fb, index, &[a, b], true)?;
                 let c = fb.b.ins().icmp_imm_s(IntCC::Equal, r, TRUE);
                 fb.b.ins().brif(c, then.0, &ta, else_.0, &ea);
             }
@@ -1657,10 +1725,8 @@ impl<M: Module> Emitter<'_, M> {
         match self.live_now.clone() {
             Some(live) => self.ensure_space(fb, 2, &live)?,
             None => {
-                let hp =
-                    fb.ctx_load(abi::CTX_HTOP);
-                let stop =
-                    fb.ctx_load(abi::CTX_STOP);
+                let hp = fb.ctx_load(abi::CTX_HTOP);
+                let stop = fb.ctx_load(abi::CTX_STOP);
                 let free = fb.b.ins().isub(stop, hp);
                 let room =
                     fb.b.ins()
@@ -1670,8 +1736,7 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.switch_to_block(write);
             }
         }
-        let hp =
-            fb.ctx_load(abi::CTX_HTOP);
+        let hp = fb.ctx_load(abi::CTX_HTOP);
         let h = fb.b.ins().iconst(WORD, header_word(HeaderKind::Float, 1));
         fb.b.ins().store(MemFlagsData::trusted(), h, hp, 0);
         fb.b.ins().store(MemFlagsData::trusted(), r, hp, 8);
@@ -1712,11 +1777,14 @@ impl<M: Module> Emitter<'_, M> {
 
     /// Calls BIF `name/args.len()` of `erlang` (or `module`); the result,
     /// `NON_VALUE` on an exception (class and reason in the exception slot).
+    /// `keeping`: through the register-keeping adapter, for the slow path
+    /// of an inline fast path.
     fn call_bif(
         &mut self,
         fb: &mut Fb,
         index: u32,
         args: &[cl::Value],
+        keeping: bool,
     ) -> Result<cl::Value, CodegenError> {
         let n = args.len();
         let slot = match fb.args_slot {
@@ -1741,7 +1809,11 @@ impl<M: Module> Emitter<'_, M> {
         let idx = fb.b.ins().iconst(cl::types::I32, index as i64);
         let nn = fb.b.ins().iconst(cl::types::I32, n as i64);
         let c = fb.ctx();
-        self.call_rt(fb, &abi::CALL_BIF, &[c, idx, ap, nn, ep])
+        if keeping {
+            self.call_rt_keeping(fb, &abi::CALL_BIF, &[c, idx, ap, nn, ep])
+        } else {
+            self.call_rt(fb, &abi::CALL_BIF, &[c, idx, ap, nn, ep])
+        }
     }
 
     /// Raises the exception a BIF left in the exception slot.
@@ -1791,6 +1863,7 @@ impl<M: Module> Emitter<'_, M> {
     /// Emits a BIF call with a failure continuation: on failure either
     /// raises (`fail` is `None`) or jumps to `fail`. Returns the result
     /// (valid on the success path, where the builder is left).
+    /// `keeping`: the slow path of an inline fast path (see `call_bif`).
     fn bif_or_fail(
         &mut self,
         fb: &mut Fb,
@@ -1798,6 +1871,7 @@ impl<M: Module> Emitter<'_, M> {
         args: &[cl::Value],
         line: Option<u32>,
         fail: Option<(cl::Block, Vec<cl::Value>)>,
+        keeping: bool,
     ) -> Result<cl::Value, CodegenError> {
         let Some(index) = jit_support::bif_index("erlang", name, args.len()) else {
             // An inline BIF the runtime lacks: undef, as a missing function.
@@ -1813,7 +1887,7 @@ impl<M: Module> Emitter<'_, M> {
             fb.b.switch_to_block(dead);
             return Ok(fb.b.ins().iconst(WORD, NIL));
         };
-        let r = self.call_bif(fb, index, args)?;
+        let r = self.call_bif(fb, index, args, keeping)?;
         let bad = fb.b.ins().icmp_imm_s(IntCC::Equal, r, NON_VALUE);
         let ok = fb.b.create_block();
         match fail {
@@ -1886,7 +1960,7 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.switch_to_block(deep);
         let index = jit_support::bif_index("erlang", "=:=", 2)
             .ok_or_else(|| CodegenError::new("the runtime has no =:="))?;
-        let r = self.call_bif(fb, index, &[a, b])?;
+        let r = self.call_bif(fb, index, &[a, b], false)?;
         let t = fb.b.ins().icmp_imm_s(IntCC::Equal, r, TRUE);
         fb.b.ins().jump(join, &[t.into()]);
         fb.b.switch_to_block(join);
@@ -1950,8 +2024,7 @@ impl<M: Module> Emitter<'_, M> {
             }
             Op::Tuple(vs) => {
                 let vals: Vec<cl::Value> = vs.iter().map(|v| self.get(fb, *v)).collect();
-                let hp =
-                    fb.ctx_load(abi::CTX_HTOP);
+                let hp = fb.ctx_load(abi::CTX_HTOP);
                 let h =
                     fb.b.ins()
                         .iconst(WORD, header_word(HeaderKind::Tuple, vals.len()));
@@ -1968,8 +2041,7 @@ impl<M: Module> Emitter<'_, M> {
             Op::Cons(h, t) => {
                 let hv = self.get(fb, *h);
                 let tv = self.get(fb, *t);
-                let hp =
-                    fb.ctx_load(abi::CTX_HTOP);
+                let hp = fb.ctx_load(abi::CTX_HTOP);
                 fb.b.ins().store(MemFlagsData::trusted(), hv, hp, 0);
                 fb.b.ins().store(MemFlagsData::trusted(), tv, hp, 8);
                 let nh = fb.b.ins().iadd_imm_s(hp, 16);
@@ -2004,8 +2076,7 @@ impl<M: Module> Emitter<'_, M> {
             Op::MakeFun { func, env } => {
                 let entry = self.target.fun_entry(self.mi, *func);
                 let vals: Vec<cl::Value> = env.iter().map(|v| self.get(fb, *v)).collect();
-                let hp =
-                    fb.ctx_load(abi::CTX_HTOP);
+                let hp = fb.ctx_load(abi::CTX_HTOP);
                 let h =
                     fb.b.ins()
                         .iconst(WORD, header_word(HeaderKind::Fun, 1 + vals.len()));
@@ -2028,8 +2099,7 @@ impl<M: Module> Emitter<'_, M> {
             } => {
                 let mw = self.target.atom(module)? as i64;
                 let fw = self.target.atom(name)? as i64;
-                let hp =
-                    fb.ctx_load(abi::CTX_HTOP);
+                let hp = fb.ctx_load(abi::CTX_HTOP);
                 let words = [
                     header_word(HeaderKind::Export, 3),
                     mw,
@@ -2073,8 +2143,7 @@ impl<M: Module> Emitter<'_, M> {
                     .get(&h)
                     .map(|l| l.len())
                     .ok_or_else(|| CodegenError::new("try_exit of an unknown try"))?;
-                let stop =
-                    fb.ctx_load(abi::CTX_STOP);
+                let stop = fb.ctx_load(abi::CTX_STOP);
                 let s2 = fb.b.ins().iadd_imm_s(stop, (8 * (n + 2)) as i64);
                 fb.ctx_store(s2, abi::CTX_STOP);
             }
@@ -2183,7 +2252,7 @@ impl<M: Module> Emitter<'_, M> {
                 };
                 fb.b.ins().brif(of, slow, &[], join, &[r.into()]);
                 fb.b.switch_to_block(slow);
-                let r = self.bif_or_fail(fb, name, a, line, fail)?;
+                let r = self.bif_or_fail(fb, name, a, line, fail, true)?;
                 fb.b.ins().jump(join, &[r.into()]);
                 fb.b.switch_to_block(join);
                 Ok(fb.b.block_params(join)[0])
@@ -2195,7 +2264,7 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.set_cold_block(slow);
                 self.float_arith(fb, name, a[0], a[1], slow, join)?;
                 fb.b.switch_to_block(slow);
-                let r = self.bif_or_fail(fb, name, a, line, fail)?;
+                let r = self.bif_or_fail(fb, name, a, line, fail, true)?;
                 fb.b.ins().jump(join, &[r.into()]);
                 fb.b.switch_to_block(join);
                 Ok(fb.b.block_params(join)[0])
@@ -2221,7 +2290,7 @@ impl<M: Module> Emitter<'_, M> {
                 };
                 fb.b.ins().jump(join, &[r.into()]);
                 fb.b.switch_to_block(slow);
-                let r = self.bif_or_fail(fb, name, a, line, fail)?;
+                let r = self.bif_or_fail(fb, name, a, line, fail, true)?;
                 fb.b.ins().jump(join, &[r.into()]);
                 fb.b.switch_to_block(join);
                 Ok(fb.b.block_params(join)[0])
@@ -2249,7 +2318,7 @@ impl<M: Module> Emitter<'_, M> {
                 let r = self.bool_term(fb, c);
                 fb.b.ins().jump(join, &[r.into()]);
                 fb.b.switch_to_block(slow);
-                let r = self.bif_or_fail(fb, name, a, line, fail)?;
+                let r = self.bif_or_fail(fb, name, a, line, fail, true)?;
                 fb.b.ins().jump(join, &[r.into()]);
                 fb.b.switch_to_block(join);
                 Ok(fb.b.block_params(join)[0])
@@ -2275,7 +2344,7 @@ impl<M: Module> Emitter<'_, M> {
                 let c = fb.b.ins().bor(c1, c2);
                 Ok(self.bool_term(fb, c))
             }
-            _ => self.bif_or_fail(fb, name, a, line, fail),
+            _ => self.bif_or_fail(fb, name, a, line, fail, false),
         }
     }
 
@@ -2637,8 +2706,7 @@ impl<M: Module> Emitter<'_, M> {
 
     /// Pops the continuation and enters it with `x`.
     fn emit_return(&mut self, fb: &mut Fb, x: cl::Value) {
-        let stop =
-            fb.ctx_load(abi::CTX_STOP);
+        let stop = fb.ctx_load(abi::CTX_STOP);
         let w = fb.b.ins().load(WORD, MemFlagsData::trusted(), stop, 0);
         let s2 = fb.b.ins().iadd_imm_s(stop, 8);
         fb.ctx_store(s2, abi::CTX_STOP);
@@ -2719,7 +2787,7 @@ impl<M: Module> Emitter<'_, M> {
                     let loc = self.location(line);
                     self.emit_apply(fb, a, b, l, loc)?;
                 } else if let Some(index) = bif {
-                    let r = self.call_bif(fb, index, &vals)?;
+                    let r = self.call_bif(fb, index, &vals, false)?;
                     let bad = fb.b.ins().icmp_imm_s(IntCC::Equal, r, NON_VALUE);
                     let ok = fb.b.create_block();
                     let raise = fb.b.create_block();
