@@ -13,7 +13,7 @@
 //! | low bits  | meaning                     | payload (upper bits)                         |
 //! |-----------|-----------------------------|----------------------------------------------|
 //! | `..00`    | header word (heap only)     | `arity << 8 \| kind << 2`, see below         |
-//! | `..00`    | continuation (stack only)   | code address `<< 2`; never a term            |
+//! | `..00`    | continuation (stack only)   | code address (16-byte aligned); never a term |
 //! | `..01`    | list: pointer to a cons     | address of the cell (car, cdr), `\| 1`       |
 //! | `..10`    | boxed: pointer to a header  | address of the header word, `\| 2`           |
 //! | `0011`    | local pid                   | process number `<< 4`                        |
@@ -787,22 +787,24 @@ fn words_as_terms(w: &[Word]) -> &[Term] {
 pub struct Continuation(usize);
 
 impl Continuation {
-    /// `None` when the address does not fit in 62 bits.
+    /// `None` for an address not aligned to 4 bytes (compiled functions are
+    /// aligned to 16), which could not be its own word.
     pub fn new(code_address: usize) -> Option<Continuation> {
-        ((code_address as Word) >> 62 == 0).then_some(Continuation(code_address))
+        (code_address as Word & PRIMARY_MASK == TAG_HEADER).then_some(Continuation(code_address))
     }
 
     pub fn address(self) -> usize {
         self.0
     }
 
+    /// The stack word: the address itself, whose low two bits are zero.
     pub fn to_word(self) -> Word {
-        (self.0 as Word) << 2
+        self.0 as Word
     }
 
     /// Decodes a stack word; `None` unless its primary tag is `00`.
     pub fn from_word(w: Word) -> Option<Continuation> {
-        (w & PRIMARY_MASK == TAG_HEADER).then_some(Continuation((w >> 2) as usize))
+        (w & PRIMARY_MASK == TAG_HEADER).then_some(Continuation(w as usize))
     }
 }
 
@@ -866,6 +868,6 @@ mod tests {
         assert_eq!(Continuation::from_word(w), Some(c));
         let t = Term::from_raw(w);
         assert!(!t.is_pointer() && !t.is_immediate());
-        assert!(Continuation::new(usize::MAX).is_none());
+        assert!(Continuation::new(0x7fff_1234_5679).is_none());
     }
 }

@@ -658,7 +658,7 @@ fn define_trampoline<M: Module>(
     let stop2 = b.ins().iadd_imm_s(stop, 8);
     b.ins()
         .store(MemFlagsData::trusted(), stop2, c, abi::CTX_STOP);
-    let addr = b.ins().ushr_imm_u(w, 2);
+    let addr = w;
     let nv = b.ins().iconst(WORD, NON_VALUE);
     let call = b.ins().call_indirect(sig, addr, &[nv]);
     let r = b.inst_results(call)[0];
@@ -730,7 +730,7 @@ fn define_apply<M: Module>(
     let t = MemFlagsData::trusted();
     let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
     let cw = b.ins().load(WORD, t, stop, 0);
-    let code = b.ins().ushr_imm_u(cw, 2);
+    let code = cw;
     let nw = b.ins().load(WORD, t, stop, 8);
     let n = b.ins().ushr_imm_u(nw, 2);
     let list = b.ins().load(WORD, t, stop, 16);
@@ -820,7 +820,7 @@ fn define_spawn<M: Module>(
     let cw = b.ins().load(WORD, t, stop, 0);
     let s3 = b.ins().iadd_imm_s(stop, 8);
     b.ins().store(t, s3, c, abi::CTX_STOP);
-    let addr = b.ins().ushr_imm_u(cw, 2);
+    let addr = cw;
     b.ins().return_call_indirect(sig, addr, &[w]);
     // A raise: enter the handler, or end the process.
     b.switch_to_block(raised);
@@ -944,6 +944,9 @@ struct Emitter<'a, M: Module> {
 /// State while building one Cranelift function.
 struct Fb<'b> {
     b: FunctionBuilder<'b>,
+    /// The context copied out of the pinned register in the current block
+    /// since its last call, if any (see [`Fb::ctx`]).
+    ctx_here: Option<(cl::Block, cl::Value)>,
     vars: HashMap<ir::Value, Variable>,
     blocks: HashMap<BlockId, cl::Block>,
     funcs: HashMap<FuncId, FuncRef>,
@@ -955,10 +958,24 @@ struct Fb<'b> {
 }
 
 impl Fb<'_> {
-    /// The process context: in the pinned register, read afresh at each
-    /// use so that no value holding it lives across a call.
+    /// The process context: in the pinned register, copied out once per
+    /// block and again after each call, so that no value holding it lives
+    /// across a call.
     fn ctx(&mut self) -> cl::Value {
-        self.b.ins().get_pinned_reg(WORD)
+        let here = self.b.current_block();
+        if let (Some((b, v)), Some(h)) = (self.ctx_here, here)
+            && b == h
+        {
+            return v;
+        }
+        let v = self.b.ins().get_pinned_reg(WORD);
+        self.ctx_here = here.map(|h| (h, v));
+        v
+    }
+
+    /// Forgets the copy of the context (a call may change registers).
+    fn after_call(&mut self) {
+        self.ctx_here = None;
     }
 
     fn ctx_load(&mut self, offset: i32) -> cl::Value {
@@ -997,6 +1014,7 @@ impl<M: Module> Emitter<'_, M> {
             let b = FunctionBuilder::new(&mut ctx.func, fctx);
             let mut fb = Fb {
                 b,
+                ctx_here: None,
                 vars: HashMap::new(),
                 blocks: HashMap::new(),
                 funcs: HashMap::new(),
@@ -1056,6 +1074,7 @@ impl<M: Module> Emitter<'_, M> {
     ) -> Result<cl::Value, CodegenError> {
         let r = self.rt(fb, f)?;
         let call = fb.b.ins().call(r, args);
+        fb.after_call();
         Ok(fb.b.inst_results(call)[0])
     }
 
@@ -1093,6 +1112,7 @@ impl<M: Module> Emitter<'_, M> {
     ) -> Result<(), CodegenError> {
         let r = self.rt(fb, f)?;
         fb.b.ins().call(r, args);
+        fb.after_call();
         Ok(())
     }
 
@@ -1308,7 +1328,7 @@ impl<M: Module> Emitter<'_, M> {
     fn push_frame(&mut self, fb: &mut Fb, cont: FuncId, slots: &[cl::Value]) {
         let fr = self.func_ref(fb, cont);
         let addr = fb.b.ins().func_addr(WORD, fr);
-        let word = fb.b.ins().ishl_imm_u(addr, 2);
+        let word = addr;
         let stop = fb.ctx_load(abi::CTX_STOP);
         let n = slots.len() + 1;
         let s2 = fb.b.ins().iadd_imm_s(stop, -((8 * n) as i64));
@@ -2710,7 +2730,7 @@ impl<M: Module> Emitter<'_, M> {
         let w = fb.b.ins().load(WORD, MemFlagsData::trusted(), stop, 0);
         let s2 = fb.b.ins().iadd_imm_s(stop, 8);
         fb.ctx_store(s2, abi::CTX_STOP);
-        let addr = fb.b.ins().ushr_imm_u(w, 2);
+        let addr = w;
         let sig = self.sig(fb, 1);
         fb.b.ins().return_call_indirect(sig, addr, &[x]);
     }

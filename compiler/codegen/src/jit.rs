@@ -33,6 +33,9 @@ pub(crate) fn flags() -> Vec<(&'static str, &'static str)> {
         ("preserve_frame_pointers", "true"),
         // The process context's register (see `abi`).
         ("enable_pinned_reg", "true"),
+        // A code address is its own continuation word (primary tag `00`
+        // needs two zero bits); 16 also suits the instruction fetch.
+        ("log2_min_function_alignment", "4"),
         ("opt_level", "speed"),
         ("enable_verifier", if verify { "true" } else { "false" }),
     ]

@@ -141,8 +141,8 @@ pub fn push_initial_call(
     args: Term,
 ) -> Result<(), &'static str> {
     mem.ensure_x(code.max_x + 1);
-    let done = Continuation::new(code.done).ok_or("code address too high")?;
-    let spawn = Continuation::new(code.spawn).ok_or("code address too high")?;
+    let done = Continuation::new(code.done).ok_or("code address not aligned")?;
+    let spawn = Continuation::new(code.spawn).ok_or("code address not aligned")?;
     mem.push_frame(done, &[])
         .map_err(|_| "no room for the first frame")?;
     mem.push_frame(spawn, &[a, b, args])
