@@ -248,6 +248,8 @@ pub struct ProcessContext {
     /// Where a runtime call made through a register-keeping adapter of
     /// compiled code leaves its result.
     pub ret: u64,
+    /// The arguments after the context of such a call.
+    pub args: [u64; 4],
 }
 
 pub const OFFSET_HTOP: usize = std::mem::offset_of!(ProcessContext, htop);
@@ -258,6 +260,7 @@ pub const OFFSET_REDS: usize = std::mem::offset_of!(ProcessContext, reds);
 pub const OFFSET_X_LIVE: usize = std::mem::offset_of!(ProcessContext, x_live);
 pub const OFFSET_X: usize = std::mem::offset_of!(ProcessContext, x);
 pub const OFFSET_RET: usize = std::mem::offset_of!(ProcessContext, ret);
+pub const OFFSET_ARGS: usize = std::mem::offset_of!(ProcessContext, args);
 
 /// A heap fragment: a block outside the process heap holding terms made while
 /// the heap was full, or a message copied for a process that was running.
@@ -435,6 +438,7 @@ impl ProcessMemory {
                 x_capacity: 0,
                 x: std::ptr::null_mut(),
                 ret: 0,
+                args: [0; 4],
             },
             high_water: young.start(),
             young,

@@ -23,7 +23,9 @@
 //! `system_v` function made with Cranelift, and compiled code calls the
 //! runtime with `system_v` calls.
 
-use coral_runtime::heap::{OFFSET_HTOP, OFFSET_REDS, OFFSET_RET, OFFSET_STOP, OFFSET_X};
+use coral_runtime::heap::{
+    OFFSET_ARGS, OFFSET_HTOP, OFFSET_REDS, OFFSET_RET, OFFSET_STOP, OFFSET_X,
+};
 use cranelift_codegen::ir::{AbiParam, Signature, types};
 use cranelift_codegen::isa::CallConv;
 
@@ -35,6 +37,7 @@ pub const CTX_STOP: i32 = OFFSET_STOP as i32;
 pub const CTX_REDS: i32 = OFFSET_REDS as i32;
 pub const CTX_X: i32 = OFFSET_X as i32;
 pub const CTX_RET: i32 = OFFSET_RET as i32;
+pub const CTX_ARGS: i32 = OFFSET_ARGS as i32;
 
 /// Statuses returned to the trampoline's caller.
 pub use coral_runtime::process::status;
@@ -240,8 +243,10 @@ pub const RAISE_BIF: RuntimeFn = RuntimeFn {
 
 /// Runtime functions also called through a register-keeping adapter: a
 /// Cranelift function in the `preserve_all` convention that calls the
-/// runtime function, stores its result in the context's `ret` word and
-/// changes no register. Compiled code calls them so on cold paths after
+/// runtime function with the context and the arguments the caller left in
+/// the context's `args` words, stores its result in the context's `ret`
+/// word and changes no register. The call itself takes no register either,
+/// so values stay where they are around it. Compiled code calls them so on cold paths after
 /// which values stay live (a collection at a heap or stack check, the BIF
 /// behind an inline arithmetic or comparison fast path): a `system_v` call
 /// there would make the function keep those values in callee-saved
@@ -280,12 +285,10 @@ pub const RUNTIME_FNS: &[&RuntimeFn] = &[
 ];
 
 impl RuntimeFn {
-    /// The signature of its register-keeping adapter (see [`KEEPING`]).
+    /// The signature of its register-keeping adapter (see [`KEEPING`]):
+    /// no parameters, no result.
     pub fn keeping_signature(&self) -> Signature {
-        let mut s = Signature::new(CallConv::PreserveAll);
-        s.params
-            .extend(self.params.iter().map(|&t| AbiParam::new(t)));
-        s
+        Signature::new(CallConv::PreserveAll)
     }
 
     pub fn signature(&self, native: CallConv) -> Signature {

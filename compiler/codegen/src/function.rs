@@ -690,9 +690,18 @@ fn define_keeping<M: Module>(
     let fref = module.declare_func_in_func(callee, &mut ctx.func);
     let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
     let blk = b.create_block();
-    b.append_block_params_for_function_params(blk);
     b.switch_to_block(blk);
-    let params = b.block_params(blk).to_vec();
+    let t = MemFlagsData::trusted();
+    let c = b.ins().get_pinned_reg(WORD);
+    let mut params = vec![c];
+    for (i, &ty) in rf.params.iter().enumerate().skip(1) {
+        let w = b.ins().load(WORD, t, c, abi::CTX_ARGS + 8 * (i as i32 - 1));
+        params.push(if ty == WORD {
+            w
+        } else {
+            b.ins().ireduce(ty, w)
+        });
+    }
     let call = b.ins().call(fref, &params);
     if let Some(&r) = b.inst_results(call).first() {
         let r = if b.func.dfg.value_type(r) == WORD {
@@ -700,8 +709,7 @@ fn define_keeping<M: Module>(
         } else {
             b.ins().uextend(WORD, r)
         };
-        b.ins()
-            .store(MemFlagsData::trusted(), r, params[0], abi::CTX_RET);
+        b.ins().store(t, r, c, abi::CTX_RET);
     }
     b.ins().return_(&[]);
     b.seal_all_blocks();
@@ -1095,8 +1103,19 @@ impl<M: Module> Emitter<'_, M> {
             .runtime
             .get(name)
             .ok_or_else(|| CodegenError::new(format!("adapter {name} missing")))?;
+        if args.len() > 5 {
+            return Err(CodegenError::new(format!("too many arguments for {name}")));
+        }
+        for (i, &a) in args.iter().enumerate().skip(1) {
+            let w = if fb.b.func.dfg.value_type(a) == WORD {
+                a
+            } else {
+                fb.b.ins().uextend(WORD, a)
+            };
+            fb.ctx_store(w, abi::CTX_ARGS + 8 * (i as i32 - 1));
+        }
         let r = self.func_ref(fb, id);
-        fb.b.ins().call(r, args);
+        fb.b.ins().call(r, &[]);
         let w = fb.ctx_load(abi::CTX_RET);
         Ok(match f.ret {
             Some(t) if t != WORD => fb.b.ins().ireduce(t, w),
