@@ -250,6 +250,11 @@ pub struct ProcessContext {
     pub ret: u64,
     /// The arguments after the context of such a call.
     pub args: [u64; 4],
+    /// Where a failing BIF or runtime operation called from compiled code
+    /// writes the exception's class and reason.
+    pub exc: [u64; 2],
+    /// The arguments of a BIF call from compiled code with at most four.
+    pub bif_args: [u64; 4],
 }
 
 pub const OFFSET_HTOP: usize = std::mem::offset_of!(ProcessContext, htop);
@@ -261,6 +266,8 @@ pub const OFFSET_X_LIVE: usize = std::mem::offset_of!(ProcessContext, x_live);
 pub const OFFSET_X: usize = std::mem::offset_of!(ProcessContext, x);
 pub const OFFSET_RET: usize = std::mem::offset_of!(ProcessContext, ret);
 pub const OFFSET_ARGS: usize = std::mem::offset_of!(ProcessContext, args);
+pub const OFFSET_EXC: usize = std::mem::offset_of!(ProcessContext, exc);
+pub const OFFSET_BIF_ARGS: usize = std::mem::offset_of!(ProcessContext, bif_args);
 
 /// A heap fragment: a block outside the process heap holding terms made while
 /// the heap was full, or a message copied for a process that was running.
@@ -439,6 +446,8 @@ impl ProcessMemory {
                 x: std::ptr::null_mut(),
                 ret: 0,
                 args: [0; 4],
+                exc: [0; 2],
+                bif_args: [0; 4],
             },
             high_water: young.start(),
             young,

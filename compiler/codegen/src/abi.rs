@@ -24,7 +24,8 @@
 //! runtime with `system_v` calls.
 
 use coral_runtime::heap::{
-    OFFSET_ARGS, OFFSET_HTOP, OFFSET_REDS, OFFSET_RET, OFFSET_STOP, OFFSET_X,
+    OFFSET_ARGS, OFFSET_BIF_ARGS, OFFSET_EXC, OFFSET_HTOP, OFFSET_REDS, OFFSET_RET, OFFSET_STOP,
+    OFFSET_X,
 };
 use cranelift_codegen::ir::{AbiParam, Signature, types};
 use cranelift_codegen::isa::CallConv;
@@ -38,6 +39,10 @@ pub const CTX_REDS: i32 = OFFSET_REDS as i32;
 pub const CTX_X: i32 = OFFSET_X as i32;
 pub const CTX_RET: i32 = OFFSET_RET as i32;
 pub const CTX_ARGS: i32 = OFFSET_ARGS as i32;
+pub const CTX_EXC: i32 = OFFSET_EXC as i32;
+pub const CTX_BIF_ARGS: i32 = OFFSET_BIF_ARGS as i32;
+/// BIF calls with at most this many arguments pass them in the context.
+pub const CTX_BIF_ARGS_LEN: usize = 4;
 
 /// Statuses returned to the trampoline's caller.
 pub use coral_runtime::process::status;

@@ -959,7 +959,6 @@ struct Fb<'b> {
     blocks: HashMap<BlockId, cl::Block>,
     funcs: HashMap<FuncId, FuncRef>,
     sigs: HashMap<usize, SigRef>,
-    exc: Option<cl::StackSlot>,
     args_slot: Option<(cl::StackSlot, usize)>,
     /// Edges whose code is emitted after the current terminator.
     pending: Vec<(cl::Block, ir::BlockCall, bool)>,
@@ -1027,7 +1026,6 @@ impl<M: Module> Emitter<'_, M> {
                 blocks: HashMap::new(),
                 funcs: HashMap::new(),
                 sigs: HashMap::new(),
-                exc: None,
                 args_slot: None,
                 pending: Vec::new(),
             };
@@ -1826,25 +1824,32 @@ impl<M: Module> Emitter<'_, M> {
         keeping: bool,
     ) -> Result<cl::Value, CodegenError> {
         let n = args.len();
-        let slot = match fb.args_slot {
-            Some((s, cap)) if cap >= n => s,
-            _ => {
-                let cap = n.max(4);
-                let s = fb.b.create_sized_stack_slot(StackSlotData::new(
-                    StackSlotKind::ExplicitSlot,
-                    (8 * cap) as u32,
-                    3,
-                ));
-                fb.args_slot = Some((s, cap));
-                s
+        let ap = if n <= abi::CTX_BIF_ARGS_LEN {
+            // In the context: no stack slot, so no native frame to make.
+            for (i, &a) in args.iter().enumerate() {
+                fb.ctx_store(a, abi::CTX_BIF_ARGS + (8 * i) as i32);
             }
+            let c = fb.ctx();
+            fb.b.ins().iadd_imm_s(c, abi::CTX_BIF_ARGS as i64)
+        } else {
+            let slot = match fb.args_slot {
+                Some((s, cap)) if cap >= n => s,
+                _ => {
+                    let s = fb.b.create_sized_stack_slot(StackSlotData::new(
+                        StackSlotKind::ExplicitSlot,
+                        (8 * n) as u32,
+                        3,
+                    ));
+                    fb.args_slot = Some((s, n));
+                    s
+                }
+            };
+            for (i, &a) in args.iter().enumerate() {
+                fb.b.ins().stack_store(WORD, a, slot, (8 * i) as i32);
+            }
+            fb.b.ins().stack_addr(WORD, slot, 0)
         };
-        for (i, &a) in args.iter().enumerate() {
-            fb.b.ins().stack_store(WORD, a, slot, (8 * i) as i32);
-        }
-        let exc = self.exc_slot(fb);
-        let ap = fb.b.ins().stack_addr(WORD, slot, 0);
-        let ep = fb.b.ins().stack_addr(WORD, exc, 0);
+        let ep = self.exc_addr(fb);
         let idx = fb.b.ins().iconst(cl::types::I32, index as i64);
         let nn = fb.b.ins().iconst(cl::types::I32, n as i64);
         let c = fb.ctx();
@@ -1872,11 +1877,8 @@ impl<M: Module> Emitter<'_, M> {
         line: Option<u32>,
         raise: &abi::RuntimeFn,
     ) -> Result<(), CodegenError> {
-        let exc = fb
-            .exc
-            .ok_or_else(|| CodegenError::new("raise without an exception slot"))?;
-        let class = fb.b.ins().stack_load(WORD, WORD, exc, 0);
-        let reason = fb.b.ins().stack_load(WORD, WORD, exc, 8);
+        let class = fb.ctx_load(abi::CTX_EXC);
+        let reason = fb.ctx_load(abi::CTX_EXC + 8);
         let loc = self.location(line);
         let locv = fb.b.ins().iconst(cl::types::I32, loc as i64);
         let c = fb.ctx();
@@ -2901,19 +2903,11 @@ impl<M: Module> Emitter<'_, M> {
     }
 
     /// The exception slot of this function's native frame.
-    fn exc_slot(&mut self, fb: &mut Fb) -> cl::StackSlot {
-        match fb.exc {
-            Some(s) => s,
-            None => {
-                let s = fb.b.create_sized_stack_slot(StackSlotData::new(
-                    StackSlotKind::ExplicitSlot,
-                    16,
-                    3,
-                ));
-                fb.exc = Some(s);
-                s
-            }
-        }
+    /// The address of the context's exception words, where a failing
+    /// runtime call writes the class and reason.
+    fn exc_addr(&mut self, fb: &mut Fb) -> cl::Value {
+        let c = fb.ctx();
+        fb.b.ins().iadd_imm_s(c, abi::CTX_EXC as i64)
     }
 
     /// Map construction or update through the runtime; `NON_VALUE` with
@@ -2940,8 +2934,7 @@ impl<M: Module> Emitter<'_, M> {
             None => fb.b.ins().iconst(WORD, NON_VALUE),
         };
         let n = fb.b.ins().iconst(cl::types::I32, pairs.len() as i64);
-        let exc = self.exc_slot(fb);
-        let ep = fb.b.ins().stack_addr(WORD, exc, 0);
+        let ep = self.exc_addr(fb);
         let c = fb.ctx();
         self.call_rt(fb, &abi::MAP_PUT, &[c, m, ap, n, ep])
     }
@@ -2990,8 +2983,7 @@ impl<M: Module> Emitter<'_, M> {
         }
         let sp = self.spill_args(fb, &words);
         let n = fb.b.ins().iconst(cl::types::I32, segs.len() as i64);
-        let exc = self.exc_slot(fb);
-        let ep = fb.b.ins().stack_addr(WORD, exc, 0);
+        let ep = self.exc_addr(fb);
         let c = fb.ctx();
         self.call_rt(fb, &abi::BIN_BUILD, &[c, sp, n, ep])
     }
