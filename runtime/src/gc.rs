@@ -125,13 +125,21 @@ impl Collector {
 
     /// Moves the object `t` points at (if it is in a collected space) and
     /// returns the term for its new place.
-    #[inline]
+    /// Immediates (most list elements, many tuple fields) are answered
+    /// here, inline at every call site; pointers go to
+    /// [`Collector::evacuate_pointer`].
+    #[inline(always)]
     fn evacuate(&mut self, t: Term) -> Term {
-        let raw = t.raw();
-        let tag = raw & PRIMARY_MASK;
+        let tag = t.raw() & PRIMARY_MASK;
         if tag == TAG_IMMEDIATE || tag == 0 {
             return t;
         }
+        self.evacuate_pointer(t)
+    }
+
+    fn evacuate_pointer(&mut self, t: Term) -> Term {
+        let raw = t.raw();
+        let tag = raw & PRIMARY_MASK;
         let addr = (raw & !PRIMARY_MASK) as usize;
         let Some(dest) = self.classify(addr) else {
             return t;
@@ -159,7 +167,7 @@ impl Collector {
                     return Term::from_raw(w);
                 }
                 let Some(h) = Header::from_word(w) else {
-                    panic!("GC found a corrupt header {w:#x} at {addr:#x}");
+                    corrupt_header(w, addr)
                 };
                 let n = h.object_words();
                 let to = self.bump(dest, n);
@@ -240,6 +248,13 @@ impl Collector {
 /// Calls `f` on every root slot: live x registers, the dictionary, `extra`
 /// and the live stack slots of the stack at `[stop, stop + stack_len)`.
 /// The stack must have passed `walk_frames` already.
+/// A broken heap invariant, out of the collector's hot path.
+#[cold]
+#[inline(never)]
+fn corrupt_header(w: Word, addr: usize) -> ! {
+    panic!("GC found a corrupt header {w:#x} at {addr:#x}")
+}
+
 fn visit_roots(
     m: &mut ProcessMemory,
     live_x: usize,

@@ -1324,6 +1324,8 @@ impl<M: Module> Emitter<'_, M> {
         let failed = fb.b.create_block();
         let reload = fb.b.create_block();
         fb.b.set_cold_block(failed);
+        // Out of the fast path's way too: the check falls through to `ok`.
+        fb.b.set_cold_block(reload);
         fb.b.ins().brif(r, failed, &[], reload, &[]);
         fb.b.switch_to_block(failed);
         let st = fb.b.ins().iconst(WORD, abi::STATUS_INTERNAL as i64);
@@ -1443,6 +1445,7 @@ impl<M: Module> Emitter<'_, M> {
                 let fast = fb.b.create_block();
                 let slow = fb.b.create_block();
                 let floats = fb.b.create_block();
+                fb.b.set_cold_block(floats);
                 let both = self.is_small2(fb, a, b);
                 fb.b.ins().brif(both, fast, &[], floats, &[]);
                 fb.b.switch_to_block(fast);
@@ -2268,6 +2271,7 @@ impl<M: Module> Emitter<'_, M> {
                 let fast = fb.b.create_block();
                 let slow = fb.b.create_block();
                 let floats = fb.b.create_block();
+                fb.b.set_cold_block(floats);
                 fb.b.set_cold_block(slow);
                 let both = self.is_small2(fb, a[0], a[1]);
                 fb.b.ins().brif(both, fast, &[], floats, &[]);
@@ -2348,6 +2352,7 @@ impl<M: Module> Emitter<'_, M> {
                 let fast = fb.b.create_block();
                 let slow = fb.b.create_block();
                 let floats = fb.b.create_block();
+                fb.b.set_cold_block(floats);
                 let both = self.is_small2(fb, a[0], a[1]);
                 fb.b.ins().brif(both, fast, &[], floats, &[]);
                 fb.b.switch_to_block(fast);
