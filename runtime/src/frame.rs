@@ -132,6 +132,11 @@ impl FrameDescriptor {
             .is_some_and(|w| w & (1 << (slot % 64)) != 0)
     }
 
+    /// The live-slot bit set: bit `s % 64` of word `s / 64` for slot `s`.
+    pub fn live_bits(&self) -> &[u64] {
+        &self.live
+    }
+
     /// The live slots in increasing order.
     pub fn live_slots(&self) -> impl Iterator<Item = usize> + '_ {
         self.live.iter().enumerate().flat_map(|(i, &w)| {

@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One `fun` expression of a module: what a closure calls and how BEAM
 /// would name it (`#Fun<m.index.uniq>`, the external term format).
+/// `repr(C)`: compiled code reads `arity` and `code` at fixed offsets.
 #[derive(Debug)]
+#[repr(C)]
 pub struct FunEntry {
     pub module: Atom,
     /// The name of the function the fun was lifted into (`-f/1-fun-0-`).
@@ -47,6 +49,9 @@ impl FunEntry {
     }
 
     /// The native code address, 0 until the module's code is installed.
+    /// Byte offset of the code address in the entry.
+    pub const CODE_OFFSET: usize = std::mem::offset_of!(FunEntry, code);
+
     pub fn code(&self) -> usize {
         self.code.load(Ordering::Acquire)
     }

@@ -245,9 +245,6 @@ impl Collector {
     }
 }
 
-/// Calls `f` on every root slot: live x registers, the dictionary, `extra`
-/// and the live stack slots of the stack at `[stop, stop + stack_len)`.
-/// The stack must have passed `walk_frames` already.
 /// A broken heap invariant, out of the collector's hot path.
 #[cold]
 #[inline(never)]
@@ -255,6 +252,9 @@ fn corrupt_header(w: Word, addr: usize) -> ! {
     panic!("GC found a corrupt header {w:#x} at {addr:#x}")
 }
 
+/// Calls `f` on every root slot: live x registers, the dictionary, `extra`
+/// and the live stack slots of the stack at `[stop, stop + stack_len)`.
+/// The stack must have passed `walk_frames` already.
 fn visit_roots(
     m: &mut ProcessMemory,
     live_x: usize,
@@ -280,9 +280,14 @@ fn visit_roots(
             // Validated before the collection started.
             break;
         };
-        for s in d.live_slots() {
-            // SAFETY: validated: the frame lies inside the stack.
-            f(unsafe { stop.add(pos + 1 + s) });
+        for (i, &bits) in d.live_bits().iter().enumerate() {
+            let mut w = bits;
+            while w != 0 {
+                let s = i * 64 + w.trailing_zeros() as usize;
+                w &= w - 1;
+                // SAFETY: validated: the frame lies inside the stack.
+                f(unsafe { stop.add(pos + 1 + s) });
+            }
         }
         pos += 1 + d.size();
     }

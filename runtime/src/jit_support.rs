@@ -503,16 +503,6 @@ pub unsafe extern "C" fn coral_jit_build_stacktrace(ctx: *mut ProcessContext, ra
         .unwrap_or(Term::NIL)
 }
 
-/// The code address of a fun's function (its closure entry stub).
-///
-/// # Safety
-/// `entry` must point at a registered [`crate::fun::FunEntry`].
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn coral_jit_fun_code(entry: *const crate::fun::FunEntry) -> usize {
-    // SAFETY: per the contract; entries are never freed.
-    unsafe { (*entry).code() }
-}
-
 /// The code address of `fun M:F/A`'s function when called with `nargs`
 /// arguments, or 0 when it is not loaded or the arity differs.
 ///
@@ -542,6 +532,11 @@ pub fn raw_trace_frames(m: &ProcessMemory, raw: Term) -> Term {
 /// Byte offset of a fun entry's arity (a `u32`), which compiled code checks
 /// before calling a closure.
 pub const FUN_ENTRY_ARITY_OFFSET: usize = std::mem::offset_of!(crate::fun::FunEntry, arity);
+
+/// Byte offset of a fun entry's code address (the closure entry stub),
+/// which compiled code loads to call a closure: set when the code is
+/// installed, before any process runs.
+pub const FUN_ENTRY_CODE_OFFSET: usize = crate::fun::FunEntry::CODE_OFFSET;
 
 /// The code address for `apply(Module, Name, Args)` with `nargs`
 /// arguments, or 0 when no such function is loaded (or `module`/`name` are

@@ -129,12 +129,6 @@ pub const BUILD_STACKTRACE: RuntimeFn = RuntimeFn {
     params: &[W, W],
     ret: Some(W),
 };
-/// `coral_jit_fun_code(entry) -> address`.
-pub const FUN_CODE: RuntimeFn = RuntimeFn {
-    name: "coral_jit_fun_code",
-    params: &[W],
-    ret: Some(W),
-};
 /// `coral_jit_export_code(ctx, fun, nargs) -> address`.
 pub const EXPORT_CODE: RuntimeFn = RuntimeFn {
     name: "coral_jit_export_code",
@@ -277,7 +271,6 @@ pub const RUNTIME_FNS: &[&RuntimeFn] = &[
     &UNDEF,
     &RERAISE,
     &BUILD_STACKTRACE,
-    &FUN_CODE,
     &EXPORT_CODE,
     &APPLY_CODE,
     &BAD_FUN_CALL,

@@ -3051,7 +3051,12 @@ impl<M: Module> Emitter<'_, M> {
         let same = fb.b.ins().icmp_imm_s(IntCC::Equal, arity, n as i64);
         fb.b.ins().brif(same, arity_ok, &[], other, &[]);
         fb.b.switch_to_block(arity_ok);
-        let code = self.call_rt(fb, &abi::FUN_CODE, &[entry])?;
+        let code = fb.b.ins().load(
+            WORD,
+            MemFlagsData::trusted(),
+            entry,
+            jit_support::FUN_ENTRY_CODE_OFFSET as i32,
+        );
         let sig = self.sig(fb, n + 1);
         let mut a = vals.clone();
         a.push(fun);

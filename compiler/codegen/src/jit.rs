@@ -85,7 +85,6 @@ fn runtime_symbols() -> Vec<(&'static str, *const u8)> {
             "coral_jit_build_stacktrace",
             coral_jit_build_stacktrace as *const u8,
         ),
-        ("coral_jit_fun_code", coral_jit_fun_code as *const u8),
         ("coral_jit_export_code", coral_jit_export_code as *const u8),
         ("coral_jit_apply_code", coral_jit_apply_code as *const u8),
         (
