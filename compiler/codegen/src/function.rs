@@ -1749,12 +1749,10 @@ impl<M: Module> Emitter<'_, M> {
             _ => fb.b.ins().fdiv(x, y),
         };
         // BEAM raises badarith for an infinite or NaN result (and so for a
-        // division by zero): leave those to the BIF.
-        let abs = fb.b.ins().fabs(r);
-        let max = fb.b.ins().f64const(f64::MAX);
-        let finite =
-            fb.b.ins()
-                .fcmp(cl::condcodes::FloatCC::LessThanOrEqual, abs, max);
+        // division by zero): leave those to the BIF. `r - r` is 0 for a
+        // finite `r` and NaN otherwise.
+        let z = fb.b.ins().fsub(r, r);
+        let finite = fb.b.ins().fcmp(cl::condcodes::FloatCC::Ordered, z, z);
         let alloc = fb.b.create_block();
         fb.b.ins().brif(finite, alloc, &[], slow, &[]);
         fb.b.switch_to_block(alloc);
