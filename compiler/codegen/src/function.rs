@@ -955,6 +955,11 @@ struct Fb<'b> {
     /// The context copied out of the pinned register in the current block
     /// since its last call, if any (see [`Fb::ctx`]).
     ctx_here: Option<(cl::Block, cl::Value)>,
+    /// The heap top and stack top as last loaded or stored in the current
+    /// block since its last call, if any: the context's words need not be
+    /// read again.
+    htop_here: Option<(cl::Block, cl::Value)>,
+    stop_here: Option<(cl::Block, cl::Value)>,
     vars: HashMap<ir::Value, Variable>,
     blocks: HashMap<BlockId, cl::Block>,
     funcs: HashMap<FuncId, FuncRef>,
@@ -983,16 +988,49 @@ impl Fb<'_> {
     /// Forgets the copy of the context (a call may change registers).
     fn after_call(&mut self) {
         self.ctx_here = None;
+        self.forget_tops();
+    }
+
+    /// Forgets the heap and stack tops (a call may have moved them).
+    fn forget_tops(&mut self) {
+        self.htop_here = None;
+        self.stop_here = None;
+    }
+
+    fn top_cache(&mut self, offset: i32) -> Option<&mut Option<(cl::Block, cl::Value)>> {
+        match offset {
+            abi::CTX_HTOP => Some(&mut self.htop_here),
+            abi::CTX_STOP => Some(&mut self.stop_here),
+            _ => None,
+        }
+    }
+
+    /// Makes `v` the known value of the context word at `offset` (the heap
+    /// or stack top) in the current block.
+    fn know_top(&mut self, offset: i32, v: cl::Value) {
+        let here = self.b.current_block();
+        if let Some(slot) = self.top_cache(offset) {
+            *slot = here.map(|h| (h, v));
+        }
     }
 
     fn ctx_load(&mut self, offset: i32) -> cl::Value {
+        let here = self.b.current_block();
+        if let (Some(Some((b, v))), Some(h)) = (self.top_cache(offset).map(|c| *c), here)
+            && b == h
+        {
+            return v;
+        }
         let c = self.ctx();
-        self.b.ins().load(WORD, MemFlagsData::trusted(), c, offset)
+        let v = self.b.ins().load(WORD, MemFlagsData::trusted(), c, offset);
+        self.know_top(offset, v);
+        v
     }
 
     fn ctx_store(&mut self, v: cl::Value, offset: i32) {
         let c = self.ctx();
         self.b.ins().store(MemFlagsData::trusted(), v, c, offset);
+        self.know_top(offset, v);
     }
 }
 
@@ -1022,6 +1060,8 @@ impl<M: Module> Emitter<'_, M> {
             let mut fb = Fb {
                 b,
                 ctx_here: None,
+                htop_here: None,
+                stop_here: None,
                 vars: HashMap::new(),
                 blocks: HashMap::new(),
                 funcs: HashMap::new(),
@@ -1114,6 +1154,8 @@ impl<M: Module> Emitter<'_, M> {
         }
         let r = self.func_ref(fb, id);
         fb.b.ins().call(r, &[]);
+        // Registers are kept, but the call may have moved the tops.
+        fb.forget_tops();
         let w = fb.ctx_load(abi::CTX_RET);
         Ok(match f.ret {
             Some(t) if t != WORD => fb.b.ins().ireduce(t, w),
@@ -1307,9 +1349,14 @@ impl<M: Module> Emitter<'_, M> {
             fb.b.ins()
                 .icmp_imm_s(IntCC::UnsignedLessThan, free, (need * 8) as i64);
         let gc = fb.b.create_block();
+        // `ok` receives the heap and stack tops, as the check read them or
+        // as the collection left them.
         let ok = fb.b.create_block();
+        fb.b.append_block_param(ok, WORD);
+        fb.b.append_block_param(ok, WORD);
         fb.b.set_cold_block(gc);
-        fb.b.ins().brif(short, gc, &[], ok, &[]);
+        fb.b.ins()
+            .brif(short, gc, &[], ok, &[htop.into(), stop.into()]);
         fb.b.switch_to_block(gc);
         let xs = fb.ctx_load(abi::CTX_X);
         for (i, v) in uniq.iter().enumerate() {
@@ -1338,8 +1385,13 @@ impl<M: Module> Emitter<'_, M> {
                     .load(WORD, MemFlagsData::trusted(), xs, (8 * i) as i32);
             self.set(fb, *v, val);
         }
-        fb.b.ins().jump(ok, &[]);
+        let htop = fb.ctx_load(abi::CTX_HTOP);
+        let stop = fb.ctx_load(abi::CTX_STOP);
+        fb.b.ins().jump(ok, &[htop.into(), stop.into()]);
         fb.b.switch_to_block(ok);
+        let (htop, stop) = (fb.b.block_params(ok)[0], fb.b.block_params(ok)[1]);
+        fb.know_top(abi::CTX_HTOP, htop);
+        fb.know_top(abi::CTX_STOP, stop);
         Ok(())
     }
 
