@@ -960,6 +960,9 @@ struct Fb<'b> {
     /// read again.
     htop_here: Option<(cl::Block, cl::Value)>,
     stop_here: Option<(cl::Block, cl::Value)>,
+    /// Blocks made by [`Fb::block`] are laid out cold while this is above
+    /// zero (the float paths behind an integer fast path).
+    cold: u32,
     vars: HashMap<ir::Value, Variable>,
     blocks: HashMap<BlockId, cl::Block>,
     funcs: HashMap<FuncId, FuncRef>,
@@ -986,6 +989,15 @@ impl Fb<'_> {
     }
 
     /// Forgets the copy of the context (a call may change registers).
+    /// A new block, cold inside a cold stretch of code.
+    fn block(&mut self) -> cl::Block {
+        let b = self.b.create_block();
+        if self.cold > 0 {
+            self.b.set_cold_block(b);
+        }
+        b
+    }
+
     fn after_call(&mut self) {
         self.ctx_here = None;
         self.forget_tops();
@@ -1062,6 +1074,7 @@ impl<M: Module> Emitter<'_, M> {
                 ctx_here: None,
                 htop_here: None,
                 stop_here: None,
+                cold: 0,
                 vars: HashMap::new(),
                 blocks: HashMap::new(),
                 funcs: HashMap::new(),
@@ -1351,7 +1364,7 @@ impl<M: Module> Emitter<'_, M> {
         let gc = fb.b.create_block();
         // `ok` receives the heap and stack tops, as the check read them or
         // as the collection left them.
-        let ok = fb.b.create_block();
+        let ok = fb.block();
         fb.b.append_block_param(ok, WORD);
         fb.b.append_block_param(ok, WORD);
         fb.b.set_cold_block(gc);
@@ -1504,7 +1517,9 @@ impl<M: Module> Emitter<'_, M> {
                 let c = fb.b.ins().icmp(cc, a, b);
                 fb.b.ins().brif(c, then.0, &ta, else_.0, &ea);
                 fb.b.switch_to_block(floats);
+                fb.cold += 1;
                 let c = self.float_compare(fb, name, a, b, slow);
+                fb.cold -= 1;
                 fb.b.ins().brif(c, then.0, &ta, else_.0, &ea);
                 fb.b.switch_to_block(slow);
                 // Term comparison never fails.
@@ -1735,8 +1750,8 @@ impl<M: Module> Emitter<'_, M> {
 
     /// `x` as an `f64` when it is a boxed float, else a jump to `no`.
     fn unbox_float(&mut self, fb: &mut Fb, x: cl::Value, no: cl::Block) -> cl::Value {
-        let boxed = fb.b.create_block();
-        let float = fb.b.create_block();
+        let boxed = fb.block();
+        let float = fb.block();
         let tag = fb.b.ins().band_imm_s(x, TAG_MASK);
         let is_boxed = fb.b.ins().icmp_imm_s(IntCC::Equal, tag, TAG_BOXED);
         fb.b.ins().brif(is_boxed, boxed, &[], no, &[]);
@@ -1760,9 +1775,9 @@ impl<M: Module> Emitter<'_, M> {
     /// `x` as an `f64` when it is a small integer or a boxed float, else a
     /// jump to `no`.
     fn number_as_f64(&mut self, fb: &mut Fb, x: cl::Value, no: cl::Block) -> cl::Value {
-        let small = fb.b.create_block();
-        let other = fb.b.create_block();
-        let join = fb.b.create_block();
+        let small = fb.block();
+        let other = fb.block();
+        let join = fb.block();
         fb.b.append_block_param(join, cl::types::F64);
         let t = fb.b.ins().band_imm_s(x, SMALL_MASK);
         let is_small = fb.b.ins().icmp_imm_s(IntCC::Equal, t, SMALL_TAG);
@@ -1805,7 +1820,7 @@ impl<M: Module> Emitter<'_, M> {
         // finite `r` and NaN otherwise.
         let z = fb.b.ins().fsub(r, r);
         let finite = fb.b.ins().fcmp(cl::condcodes::FloatCC::Ordered, z, z);
-        let alloc = fb.b.create_block();
+        let alloc = fb.block();
         fb.b.ins().brif(finite, alloc, &[], slow, &[]);
         fb.b.switch_to_block(alloc);
         // A runtime call may come before or after this instruction, so it
@@ -1821,7 +1836,7 @@ impl<M: Module> Emitter<'_, M> {
                 let room =
                     fb.b.ins()
                         .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, free, 16);
-                let write = fb.b.create_block();
+                let write = fb.block();
                 fb.b.ins().brif(room, write, &[], slow, &[]);
                 fb.b.switch_to_block(write);
             }
@@ -2327,7 +2342,9 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.ins().brif(both, fast, &[], floats, &[]);
                 // Not two smalls: floats (or a small and a float) inline.
                 fb.b.switch_to_block(floats);
+                fb.cold += 1;
                 self.float_arith(fb, name, a[0], a[1], slow, join)?;
+                fb.cold -= 1;
                 fb.b.switch_to_block(fast);
                 let (r, of) = match name {
                     "+" => {
@@ -2410,7 +2427,9 @@ impl<M: Module> Emitter<'_, M> {
                 let r = self.bool_term(fb, c);
                 fb.b.ins().jump(join, &[r.into()]);
                 fb.b.switch_to_block(floats);
+                fb.cold += 1;
                 let c = self.float_compare(fb, name, a[0], a[1], slow);
+                fb.cold -= 1;
                 let r = self.bool_term(fb, c);
                 fb.b.ins().jump(join, &[r.into()]);
                 fb.b.switch_to_block(slow);
