@@ -82,9 +82,32 @@ fn size_impl<S: CopySource + ?Sized>(term: Term, src: &S, flatten: bool) -> usiz
     if !term.address().is_some_and(|a| src.owns(a)) {
         return 0;
     }
+    // The root first: a message is often one object whose children are
+    // all immediates, which needs no work stack.
+    let words = object_words(term, flatten);
+    let mut inner = false;
+    traced_children(term, |slot| {
+        // SAFETY: `slot` is a traced word of a live source object.
+        inner |= Term::from_raw(unsafe { *slot }).is_pointer();
+    });
+    if !inner {
+        return words;
+    }
+    words + size_children(term, src, flatten)
+}
+
+/// Words of copies of the objects below `term`'s own.
+#[inline(never)]
+fn size_children<S: CopySource + ?Sized>(term: Term, src: &S, flatten: bool) -> usize {
     let mut words = 0;
     let mut pending = WorkStack::new();
-    pending.push(term);
+    traced_children(term, |slot| {
+        // SAFETY: `slot` is a traced word of a live source object.
+        let c = Term::from_raw(unsafe { *slot });
+        if c.is_pointer() {
+            pending.push(c);
+        }
+    });
     while let Some(t) = pending.pop() {
         let Some(addr) = t.address() else { continue };
         if !src.owns(addr) {
@@ -211,6 +234,41 @@ impl RawDest {
         Term::boxed_from_address(to as usize)
     }
 
+    /// Copies a small tuple none of whose elements is a pointer (the usual
+    /// message) in one pass; `None` for anything else.
+    #[inline]
+    fn copy_flat_tuple(&mut self, t: Term) -> Option<Term> {
+        const MAX_ARITY: usize = 8;
+        if !t.is_boxed() {
+            return None;
+        }
+        let from = t.address()? as *const Word;
+        // SAFETY: a boxed term of the source points at a live header.
+        let h = Header::from_word(unsafe { *from })?;
+        let n = h.object_words();
+        if h.kind != HeaderKind::Tuple
+            || h.arity > MAX_ARITY
+            || self.top as usize + n * 8 > self.end as usize
+        {
+            return None;
+        }
+        let to = self.top;
+        // SAFETY: the tuple has `n` words; `to` has `n` free words (checked
+        // above). Words written before giving up lie above `top`, unused.
+        unsafe {
+            *to = *from;
+            for i in 1..n {
+                let w = *from.add(i);
+                if Term::from_raw(w).is_pointer() {
+                    return None;
+                }
+                *to.add(i) = w;
+            }
+            self.top = to.add(n);
+        }
+        Some(Term::boxed_from_address(to as usize))
+    }
+
     pub(crate) fn copy<S: CopySource + ?Sized>(
         &mut self,
         term: Term,
@@ -220,6 +278,9 @@ impl RawDest {
         let owned = |t: Term| t.address().is_some_and(|a| src.owns(a));
         if !owned(term) {
             return term;
+        }
+        if let Some(t) = self.copy_flat_tuple(term) {
+            return t;
         }
         let mut scan = self.top;
         let root = self.shallow(term, src, flatten);

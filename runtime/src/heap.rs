@@ -380,21 +380,16 @@ pub struct NoSpace;
 pub struct ProcessMemory {
     /// First, so a `*mut ProcessContext` is also a `*mut ProcessMemory`.
     pub ctx: ProcessContext,
-    pub(crate) young: Block,
+    // Fields used only by collections and a few BIFs come first, those read
+    // on every time slice and message last, next to the fields of
+    // `Process` that follow a process's memory and are read as often: a
+    // process that wakes for one message touches few cache lines.
     /// Young data below this survived a collection; the next minor
     /// collection promotes it to the old generation.
     pub(crate) high_water: *mut Word,
     pub(crate) old: Option<OldHeap>,
-    pub(crate) fragments: Vec<HeapFragment>,
-    /// The words used in `fragments`, kept as they change: the scheduler
-    /// asks between time slices, and summing the list touches one cold
-    /// cache line per fragment.
-    fragments_used: usize,
-    /// `REFC_BIN` handles in the young heap and the fragments.
-    pub(crate) off_heap: Vec<*mut Word>,
     /// `REFC_BIN` handles in the old generation.
     pub(crate) off_heap_old: Vec<*mut Word>,
-    pub(crate) x_regs: Vec<Term>,
     /// The process dictionary (a list of `{Key, Value}` tuples for now).
     pub dictionary: Term,
     pub(crate) min_heap_size: usize,
@@ -402,6 +397,15 @@ pub struct ProcessMemory {
     pub(crate) minor_since_full: u32,
     pub(crate) verify: bool,
     pub(crate) stats: GcStats,
+    pub(crate) young: Block,
+    pub(crate) fragments: Vec<HeapFragment>,
+    /// The words used in `fragments`, kept as they change: the scheduler
+    /// asks between time slices, and summing the list touches one cold
+    /// cache line per fragment.
+    fragments_used: usize,
+    /// `REFC_BIN` handles in the young heap and the fragments.
+    pub(crate) off_heap: Vec<*mut Word>,
+    pub(crate) x_regs: Vec<Term>,
 }
 
 // SAFETY: a process's memory is used by one scheduler thread at a time; the

@@ -79,7 +79,11 @@ impl MessageQueue {
 
     /// Takes the message at the save pointer and resets the save pointer.
     pub(crate) fn remove_current(&mut self) -> Option<Message> {
-        let m = self.messages.remove(self.save);
+        let m = if self.save == 0 {
+            self.messages.pop_front()
+        } else {
+            self.messages.remove(self.save)
+        };
         self.save = 0;
         m
     }
@@ -219,7 +223,18 @@ impl FragmentBuilder {
 
 /// A message holding a copy of `term` from `src`.
 pub fn copy_message(term: Term, src: &dyn CopySource) -> Message {
-    FragmentBuilder::build(&[Part::Copy(term, src)], false)
+    let words = size_of(term, src);
+    if words == 0 {
+        return Message::new(term, None);
+    }
+    let mut frag = HeapFragment::new(words);
+    let Some(start) = frag.alloc(words) else {
+        return Message::new(Term::NIL, None);
+    };
+    let mut dest = RawDest::new(start, words);
+    let t = dest.copy(term, src, false);
+    frag.off_heap.append(&mut dest.off_heap);
+    Message::new(t, Some(frag))
 }
 
 /// `{Tag, Ref, Object, ...}`-style tuples of atoms are common in signals;

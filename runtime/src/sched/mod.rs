@@ -16,13 +16,22 @@
 //!
 //! # A process's life on a thread
 //!
-//! A process is in one of four states (`process::WAITING`, `QUEUED`,
-//! `RUNNING`, `EXITED`). Only a `QUEUED` process sits in a run queue, and
-//! only the thread that takes it from there touches its body until it
-//! leaves `RUNNING`. A sender pushes to the inbox, then moves `WAITING` to
-//! `QUEUED` (and queues the process) or flags a `RUNNING` process
-//! `NOTIFIED`, so that its owner, about to wait, looks at its inbox again.
-//! A process waiting in `receive` is in no queue and costs nothing.
+//! A process is in one of three states (`process::WAITING`, `QUEUED`,
+//! `EXITED`). A `QUEUED` process sits in exactly one run queue or is being
+//! run by the one thread that took it from there, which alone touches its
+//! body until it moves the state on. A sender pushes to the inbox, then
+//! moves `WAITING` to `QUEUED` (and queues the process) or flags a `QUEUED`
+//! process `NOTIFIED`, so that its owner, about to wait, looks at its inbox
+//! again: the owner goes to `WAITING` only by a compare-and-swap from a
+//! `QUEUED` without the flag, and clears the flag only before taking its
+//! inbox. Every access to the state and to the inbox's head is
+//! sequentially consistent, so either a sender's push comes before the
+//! owner's take (which then sees the signal), or the sender's read of the
+//! state comes after the owner's last write of it; no wake-up is lost.
+//! The owner writes the state only to wait or to clear a flag, so an
+//! ordinary time slice stores nothing there (on x86 these orderings cost
+//! nothing more than the read-modify-writes the protocol needs anyway). A
+//! process waiting in `receive` is in no queue and costs nothing.
 //!
 //! Each slice: handle pending signals (messages move to the private queue,
 //! exit signals may kill), give the code `CONTEXT_REDS` reductions, call its
@@ -54,14 +63,14 @@ use crate::mailbox::copy_message;
 use crate::process::table::ProcessTable;
 use crate::process::{
     CONTEXT_REDS, EXITED, NOTIFIED, Object, Priority, ProcShared, Process, ProcessCode, QUEUED,
-    RUNNING, SpawnOpts, WAITING, down_message, exit_message, pid_term, status,
+    SpawnOpts, WAITING, down_message, exit_message, pid_term, status,
 };
 use crate::registry::Registry;
 use crate::signal::{ExitKind, InfoReplyTo, Message, RefId, Signal};
 use crate::term::Term;
 use crate::timer::{Action, Dest, Timers};
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
-use std::cell::{Cell, RefCell, UnsafeCell};
+use std::cell::{Cell, UnsafeCell};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering, fence};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, mpsc};
 use std::thread::JoinHandle;
@@ -219,7 +228,8 @@ thread_local! {
     /// Reference ids are handed out in blocks, so threads rarely share the
     /// global counter's cache line.
     static REF_BLOCK: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
-    static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
+    /// This thread's `Local` while it runs `scheduler_main`, else null.
+    static LOCAL: Cell<*const Local> = const { Cell::new(std::ptr::null()) };
 }
 
 const REF_BLOCK_SIZE: u64 = 1024;
@@ -243,8 +253,28 @@ struct Local {
     rt_id: usize,
     index: usize,
     queues: [Worker<Task>; 4],
-    ticks: u64,
-    normal_picks: u32,
+    /// Picks until the next one looks at the injector first.
+    until_injector: Cell<u32>,
+    normal_picks: Cell<u32>,
+}
+
+/// The `Local` of the scheduler thread calling, if it is one.
+fn local<'a>() -> Option<&'a Local> {
+    let p = LOCAL.with(|l| l.get());
+    // SAFETY: a non-null pointer was set by `scheduler_main` on this
+    // thread to a `Local` on its stack, and is reset to null (by
+    // `LocalGuard`) before that frame goes away; `Local` is only ever
+    // used through shared references.
+    unsafe { p.as_ref() }
+}
+
+/// Resets `LOCAL` when `scheduler_main` returns or unwinds.
+struct LocalGuard;
+
+impl Drop for LocalGuard {
+    fn drop(&mut self) {
+        LOCAL.with(|l| l.set(std::ptr::null()));
+    }
 }
 
 pub(crate) struct RuntimeInner {
@@ -254,10 +284,10 @@ pub(crate) struct RuntimeInner {
     pub(crate) registry: Registry,
     pub(crate) timers: Arc<Timers>,
     injectors: [Injector<Task>; 4],
-    /// Whether any process was ever queued at each priority: a scheduler
-    /// looking for work skips the run queues of priorities never used
-    /// (most programs use only `normal`).
-    prio_used: [AtomicBool; 4],
+    /// Bit `1 << p` is set once any process was queued at priority `p`: a
+    /// scheduler looking for work skips the run queues of priorities never
+    /// used (most programs use only `normal`).
+    prio_used: AtomicU8,
     stealers: OnceLock<Vec<[Stealer<Task>; 4]>>,
     sleep_lock: Mutex<()>,
     sleep_cv: Condvar,
@@ -295,17 +325,17 @@ impl RuntimeInner {
             return Err(signal);
         };
         p.inbox.push(signal)?;
-        self.notify(&p);
+        self.notify(p);
         Ok(())
     }
 
-    /// Makes a waiting process runnable, or flags a running one.
-    fn notify(&self, p: &Task) {
+    /// Makes a waiting process runnable, or flags a queued or running one.
+    fn notify(&self, p: Task) {
         let mut s = p.state.load(Ordering::SeqCst);
         loop {
             let next = match s {
                 WAITING => QUEUED,
-                QUEUED | EXITED => return,
+                EXITED => return,
                 _ if s & NOTIFIED != 0 => return,
                 _ => s | NOTIFIED,
             };
@@ -315,7 +345,7 @@ impl RuntimeInner {
             {
                 Ok(_) => {
                     if next == QUEUED {
-                        self.enqueue(p.clone());
+                        self.enqueue(p);
                     }
                     return;
                 }
@@ -335,18 +365,18 @@ impl RuntimeInner {
     /// a second process waits here, a sleeper is woken and steals half.
     fn enqueue(&self, p: Task) {
         let prio = p.priority.load(Ordering::Relaxed) as usize & 3;
-        if !self.prio_used[prio].load(Ordering::Relaxed) {
-            self.prio_used[prio].store(true, Ordering::SeqCst);
+        if self.prio_used.load(Ordering::Relaxed) & (1 << prio) == 0 {
+            self.prio_used.fetch_or(1 << prio, Ordering::SeqCst);
         }
-        let rest = LOCAL.with(|l| match l.try_borrow().ok().as_deref() {
-            Some(Some(local)) if local.rt_id == self.id => {
+        let rest = match local() {
+            Some(local) if local.rt_id == self.id => {
                 let q = &local.queues[prio];
                 let alone = q.is_empty();
                 q.push(p);
                 Err(alone)
             }
             _ => Ok(p),
-        });
+        };
         match rest {
             Ok(p) => {
                 self.injectors[prio].push(p);
@@ -591,7 +621,7 @@ impl Runtime {
             registry: Registry::default(),
             timers: Arc::new(Timers::new()),
             injectors: Default::default(),
-            prio_used: Default::default(),
+            prio_used: AtomicU8::new(0),
             stealers: OnceLock::new(),
             sleep_lock: Mutex::new(()),
             sleep_cv: Condvar::new(),
@@ -807,22 +837,21 @@ fn keep_freed_memory() {
 }
 
 fn scheduler_main(rt: Arc<RuntimeInner>, index: usize, queues: [Worker<Task>; 4]) {
-    LOCAL.with(|l| {
-        *l.borrow_mut() = Some(Local {
-            rt_id: rt.id,
-            index,
-            queues,
-            ticks: 0,
-            normal_picks: 0,
-        })
-    });
+    let local = Local {
+        rt_id: rt.id,
+        index,
+        queues,
+        until_injector: Cell::new(INJECTOR_EVERY),
+        normal_picks: Cell::new(0),
+    };
+    let _guard = LocalGuard;
+    LOCAL.with(|l| l.set(&local));
     while !rt.halted() {
-        match find_task(&rt) {
+        match find_task(&rt, &local) {
             Some(t) => run_task(&rt, t),
             None => sleep(&rt),
         }
     }
-    LOCAL.with(|l| l.borrow_mut().take());
 }
 
 fn sleep(rt: &RuntimeInner) {
@@ -861,9 +890,6 @@ fn steal_from(rt: &RuntimeInner, local: &Local, prio: usize) -> Option<Task> {
 }
 
 fn take(rt: &RuntimeInner, local: &Local, prio: usize, injector_first: bool) -> Option<Task> {
-    if !rt.prio_used[prio].load(Ordering::Acquire) {
-        return None;
-    }
     if injector_first
         && let Steal::Success(t) = rt.injectors[prio].steal_batch_and_pop(&local.queues[prio])
     {
@@ -874,42 +900,53 @@ fn take(rt: &RuntimeInner, local: &Local, prio: usize, injector_first: bool) -> 
         .or_else(|| steal_from(rt, local, prio))
 }
 
-fn find_task(rt: &RuntimeInner) -> Option<Task> {
-    LOCAL.with(|l| {
-        let mut l = l.borrow_mut();
-        let local = l.as_mut()?;
-        local.ticks += 1;
-        let inj = local.ticks % 61 == 0;
-        for prio in [Priority::Max as usize, Priority::High as usize] {
-            if let Some(t) = take(rt, local, prio, inj) {
-                return Some(t);
-            }
+/// Every this many picks, a thread looks at the injector first.
+const INJECTOR_EVERY: u32 = 61;
+
+fn find_task(rt: &RuntimeInner, local: &Local) -> Option<Task> {
+    let left = local.until_injector.get() - 1;
+    let inj = left == 0;
+    local
+        .until_injector
+        .set(if inj { INJECTOR_EVERY } else { left });
+    let used = rt.prio_used.load(Ordering::Acquire);
+    for prio in [Priority::Max as usize, Priority::High as usize] {
+        if used & (1 << prio) != 0
+            && let Some(t) = take(rt, local, prio, inj)
+        {
+            return Some(t);
         }
-        let (n, low) = (Priority::Normal as usize, Priority::Low as usize);
-        let order = if local.normal_picks >= 8 {
-            [low, n]
-        } else {
-            [n, low]
-        };
-        for prio in order {
-            if let Some(t) = take(rt, local, prio, inj) {
-                local.normal_picks = if prio == n { local.normal_picks + 1 } else { 0 };
-                return Some(t);
-            }
+    }
+    let (n, low) = (Priority::Normal as usize, Priority::Low as usize);
+    let picks = local.normal_picks.get();
+    let order = if picks >= 8 { [low, n] } else { [n, low] };
+    for prio in order {
+        if used & (1 << prio) != 0
+            && let Some(t) = take(rt, local, prio, inj)
+        {
+            local
+                .normal_picks
+                .set(if prio == n { picks + 1 } else { 0 });
+            return Some(t);
         }
-        None
-    })
+    }
+    None
 }
 
 /// Runs one time slice of a queued process.
 fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
-    task.state.store(RUNNING, Ordering::SeqCst);
+    // A flag set while the process sat in the run queue is answered by the
+    // inbox take below.
+    if task.state.load(Ordering::SeqCst) != QUEUED {
+        task.state.swap(QUEUED, Ordering::SeqCst);
+    }
     // SAFETY: we took the process from a run queue in state QUEUED, which
-    // makes this thread its only owner until it leaves RUNNING.
+    // makes this thread its only owner until it leaves QUEUED.
     let body = unsafe { &mut *task.body.get() };
     let Some(p) = body.as_mut() else {
         return;
     };
+    p.prefetch();
     let reason = loop {
         p.handle_signals();
         if let Some(r) = p.exit_pending.take() {
@@ -918,14 +955,16 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
         if p.wait.waiting {
             if !p.wait_satisfied() {
                 match task.state.compare_exchange(
-                    RUNNING,
+                    QUEUED,
                     WAITING,
                     Ordering::SeqCst,
                     Ordering::SeqCst,
                 ) {
                     Ok(_) => return,
                     Err(_) => {
-                        task.state.store(RUNNING, Ordering::SeqCst);
+                        // Flagged: a signal came after the last take. The
+                        // flag is cleared before the take that answers it.
+                        task.state.swap(QUEUED, Ordering::SeqCst);
                         continue;
                     }
                 }
@@ -933,7 +972,6 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
             p.wait.waiting = false;
         }
         if rt.halted() {
-            task.state.store(QUEUED, Ordering::SeqCst);
             return;
         }
         if p.fragments_need_gc() {
@@ -968,7 +1006,6 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
                 if p.exit_pending.is_some() {
                     continue;
                 }
-                task.state.store(QUEUED, Ordering::SeqCst);
                 rt.enqueue(task.clone());
                 return;
             }
@@ -984,10 +1021,7 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
             }
             status::ERROR => break uncaught_error(rt, p),
             status::HIBERNATE => hibernate(p),
-            status::HALT => {
-                task.state.store(QUEUED, Ordering::SeqCst);
-                return;
-            }
+            status::HALT => return,
             other => {
                 let n = p.mem.int(other as i64);
                 let tag = Term::atom(Atom::intern("bad_status").unwrap_or(atom::UNDEFINED));
@@ -1040,7 +1074,7 @@ fn hibernate(p: &mut Process) {
 fn exit_process(rt: &Arc<RuntimeInner>, task: &Task, p: &mut Process, reason: Message) {
     let me = task.data;
     let mut leftovers = std::mem::take(&mut p.pending);
-    leftovers.extend(task.inbox.close());
+    leftovers.append(task.inbox.close());
     let noproc = Term::atom(atom::NOPROC);
     let empty = HeapFragment::new(0);
     for s in leftovers {
