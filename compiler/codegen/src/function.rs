@@ -117,6 +117,11 @@ struct Plan {
     closure_stub: Option<FuncId>,
     /// Values that are number literals (a small integer or a float).
     number_literals: std::collections::HashSet<ir::Value>,
+    /// Values erlc's float pass knows to be floats: float literals and the
+    /// results of `+ - * /` with such an operand (and of `/`). BEAM runs
+    /// arithmetic on them as float instructions, which raise `badarith`
+    /// without a BIF entry in the stack trace.
+    floats: std::collections::HashSet<ir::Value>,
 }
 
 fn plan(m: &ir::Module, f: &ir::Function) -> Result<Plan, CodegenError> {
@@ -282,8 +287,41 @@ fn plan(m: &ir::Module, f: &ir::Function) -> Result<Plan, CodegenError> {
             }
         }
     }
+    let mut floats = std::collections::HashSet::new();
+    for b in &f.blocks {
+        for i in &b.insts {
+            if let Op::Const(Const::Lit(l)) = &i.op
+                && matches!(m.literals.get(l.0 as usize), Some(ir::Term::Float(_)))
+                && let Some(&v) = i.results.first()
+            {
+                floats.insert(v);
+            }
+        }
+    }
+    // Arithmetic results, to a fixed point (blocks are not in dominance
+    // order).
+    loop {
+        let before = floats.len();
+        for b in &f.blocks {
+            for i in &b.insts {
+                if let Op::Bif { name, args } = &i.op
+                    && args.len() == 2
+                    && (&**name == "/"
+                        || (matches!(&**name, "+" | "-" | "*")
+                            && args.iter().any(|a| floats.contains(a))))
+                    && let Some(&v) = i.results.first()
+                {
+                    floats.insert(v);
+                }
+            }
+        }
+        if floats.len() == before {
+            break;
+        }
+    }
     Ok(Plan {
         number_literals,
+        floats,
         region_of,
         regions,
         live_in: l.live_in,
@@ -2230,9 +2268,11 @@ impl<M: Module> Emitter<'_, M> {
                     args.get(i)
                         .is_some_and(|v| self.p.number_literals.contains(v))
                 };
+                let float = |i: usize| args.get(i).is_some_and(|v| self.p.floats.contains(v));
                 self.plain_raise = match (&**name, args.len()) {
-                    ("+", 2) => lit(0) || lit(1),
-                    ("-", 2) => lit(1),
+                    ("+", 2) => lit(0) || lit(1) || float(0) || float(1),
+                    ("-", 2) => lit(1) || float(0) || float(1),
+                    ("*", 2) => float(0) || float(1),
                     ("/", 2) => true,
                     _ => false,
                 };
