@@ -176,10 +176,15 @@ fn trace_callers(m: &ProcessMemory) -> Vec<LocationId> {
             if is_catch {
                 caught = true;
                 // The call the catching function made inside its `try`.
-                let (a, l) = above.unwrap_or((addr, loc));
-                if l.0 != u32::MAX {
-                    out.push(l);
-                    last = Some(a);
+                // With no frame above the catch, the raise was the catching
+                // function's own, and its location already names it.
+                if let Some((a, l)) = above {
+                    if l.0 != u32::MAX {
+                        out.push(l);
+                        last = Some(a);
+                    }
+                } else {
+                    last = Some(addr);
                 }
             } else {
                 above = Some((addr, loc));
@@ -267,7 +272,13 @@ fn deliver(m: &mut ProcessMemory, class: Class, reason: Term, raw: Term) -> usiz
 /// Builds `{Class, Frames}` for a fresh raise at `loc` (a `LocationId`,
 /// `u32::MAX` when unknown), the first entry showing `args` when given.
 fn fresh_trace(m: &mut ProcessMemory, class: Class, loc: u32, args: Option<Term>) -> Term {
-    let callers = trace_callers(m);
+    let mut callers = trace_callers(m);
+    // A call that raised inside the catching function's own `try` (a BIF
+    // such as `throw/1`) left its frame above the catch: that call site is
+    // the raise location, listed once (BEAM has no frame there).
+    if loc != u32::MAX && callers.first() == Some(&LocationId(loc)) {
+        callers.remove(0);
+    }
     let mut entries = Vec::new();
     if loc != u32::MAX
         && let Some(e) = trace_entry(m, LocationId(loc), args)
