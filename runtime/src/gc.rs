@@ -473,6 +473,7 @@ impl ProcessMemory {
         let after = self.heap_used() + promoted;
         self.stats.minor += 1;
         self.stats.reclaimed += before.saturating_sub(after) as u64;
+        crate::stats::collection_done(before.saturating_sub(after) as u64);
         self.minor_since_full += 1;
 
         // Shrink a heap that is mostly empty after the collection, by
@@ -523,6 +524,7 @@ impl ProcessMemory {
         self.install_young(to, c.young_top, stop);
         self.stats.major += 1;
         self.stats.reclaimed += before.saturating_sub(self.heap_used()) as u64;
+        crate::stats::collection_done(before.saturating_sub(self.heap_used()) as u64);
         self.minor_since_full = 0;
 
         // BEAM's `adjust_after_fullsweep`: grow to fit `need`, or shrink

@@ -27,6 +27,7 @@ pub mod process;
 pub mod registry;
 pub mod sched;
 pub mod signal;
+pub mod stats;
 pub mod term;
 pub mod timer;
 pub mod verify;

@@ -414,6 +414,7 @@ fn needs_a_process(module: &str, name: &str) -> bool {
         "alias",
         "unalias",
         "system_info",
+        "statistics",
     ];
     match module {
         "erlang" => ERLANG.contains(&name),

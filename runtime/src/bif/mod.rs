@@ -418,6 +418,7 @@ bif_table! {
     "erlang":"fun_to_list"/1 => funs::fun_to_list_1,
     "erlang":"node"/0 => crate::process::bifs::node_0,
     "erlang":"system_info"/1 => crate::process::bifs::system_info_1,
+    "erlang":"statistics"/1 => crate::process::bifs::statistics_1,
     "erlang":"node"/1 => crate::process::bifs::node_1,
     "erlang":"send_after"/3 => crate::process::bifs::send_after_3,
     "erlang":"start_timer"/3 => crate::process::bifs::start_timer_3,

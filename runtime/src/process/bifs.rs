@@ -737,6 +737,54 @@ pub(crate) fn convert_time_unit_3(m: &mut ProcessMemory, a: &[Term]) -> BifResul
 
 // ----- the system -------------------------------------------------------------------
 
+/// `erlang:statistics(Item)`: the counters of the whole runtime (clocks in
+/// milliseconds, `{Total, SinceLastCall}` pairs as BEAM gives them).
+pub(crate) fn statistics_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        let name = a[0]
+            .atom_value()
+            .and_then(Atom::text)
+            .ok_or_else(Exception::badarg)?;
+        let pair = |p: &mut Process, (x, y): (u64, u64)| {
+            let (x, y) = (p.mem.int(x as i64), p.mem.int(y as i64));
+            p.mem.tuple(&[x, y]).ok_or_else(Exception::badarg)
+        };
+        Ok(match name {
+            "runtime" => pair(p, crate::stats::runtime())?,
+            "wall_clock" => pair(p, crate::stats::wall_clock())?,
+            "reductions" | "exact_reductions" => {
+                let running = (crate::process::CONTEXT_REDS - p.mem.ctx.reds).max(0) as u64;
+                pair(p, crate::stats::reductions(running))?
+            }
+            "context_switches" => pair(p, (crate::stats::context_switches(), 0))?,
+            "garbage_collection" => {
+                let (n, words) = crate::stats::collections();
+                let (n, words) = (p.mem.int(n as i64), p.mem.int(words as i64));
+                p.mem
+                    .tuple(&[n, words, Term::small(0).unwrap_or(Term::NIL)])
+                    .ok_or_else(Exception::badarg)?
+            }
+            "run_queue" | "total_run_queue_lengths" | "total_run_queue_lengths_all" => {
+                let n = p.rt.queued_count();
+                p.mem.int(n as i64)
+            }
+            "io" => {
+                let zero = Term::small(0).unwrap_or(Term::NIL);
+                let i = p
+                    .mem
+                    .tuple(&[named("input"), zero])
+                    .ok_or_else(Exception::badarg)?;
+                let o = p
+                    .mem
+                    .tuple(&[named("output"), zero])
+                    .ok_or_else(Exception::badarg)?;
+                p.mem.tuple(&[i, o]).ok_or_else(Exception::badarg)?
+            }
+            _ => return Err(Exception::badarg()),
+        })
+    })
+}
+
 /// `erlang:system_info(Item)` for the items a program can act on; others
 /// are `badarg`.
 pub(crate) fn system_info_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {

@@ -462,6 +462,16 @@ impl RuntimeInner {
         }
     }
 
+    /// Processes waiting in run queues (a snapshot).
+    pub(crate) fn queued_count(&self) -> usize {
+        let injected: usize = self.injectors.iter().map(|i| i.len()).sum();
+        let local: usize = self
+            .stealers
+            .get()
+            .map_or(0, |ss| ss.iter().flatten().map(|s| s.len()).sum());
+        injected + local
+    }
+
     /// Scheduler threads.
     pub(crate) fn scheduler_count(&self) -> usize {
         self.stealers.get().map_or(1, |s| s.len())
@@ -610,6 +620,7 @@ pub struct Runtime {
 impl Runtime {
     pub fn new(config: Config) -> Runtime {
         keep_freed_memory();
+        crate::stats::mark_start();
         let schedulers = if config.schedulers == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
@@ -993,7 +1004,9 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
         let st = unsafe { entry(ctx) };
         crate::process::code::set_current(std::ptr::null_mut());
         p.running = false;
-        p.reductions += (CONTEXT_REDS - p.mem.ctx.reds).max(0) as u64;
+        let used = (CONTEXT_REDS - p.mem.ctx.reds).max(0) as u64;
+        p.reductions += used;
+        crate::stats::slice_done(used);
         p.mem.ctx.reds = CONTEXT_REDS;
         if p.killed() && st & 0xff != status::HALT {
             // Killed while it ran (an exit signal to itself, a collection
