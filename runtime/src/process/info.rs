@@ -42,10 +42,11 @@ pub enum InfoItem {
     GroupLeader,
     MessageQueueData,
     MaxHeapSize,
+    GarbageCollection,
 }
 
 impl InfoItem {
-    const ALL: [(InfoItem, &'static str); 21] = [
+    const ALL: [(InfoItem, &'static str); 22] = [
         (InfoItem::Status, "status"),
         (InfoItem::MessageQueueLen, "message_queue_len"),
         (InfoItem::Messages, "messages"),
@@ -67,6 +68,7 @@ impl InfoItem {
         (InfoItem::GroupLeader, "group_leader"),
         (InfoItem::MessageQueueData, "message_queue_data"),
         (InfoItem::MaxHeapSize, "max_heap_size"),
+        (InfoItem::GarbageCollection, "garbage_collection"),
     ];
 
     pub fn from_atom(a: Atom) -> Option<InfoItem> {
@@ -204,6 +206,28 @@ fn value(p: &Process, item: InfoItem, h: &mut ProcessMemory) -> Term {
             super::MessageQueueData::OffHeap => "off_heap",
         }),
         InfoItem::MaxHeapSize => p.max_heap_size.to_term(h),
+        InfoItem::GarbageCollection => {
+            // BEAM's list; `minor_gcs` counts the minor collections since
+            // the last full sweep. Coral keeps no separate binary heap:
+            // `min_bin_vheap_size` is BEAM's default.
+            let max = p.max_heap_size.to_term(h);
+            let min_bin = h.int(46422);
+            let min = h.int(p.mem.min_heap_size as i64);
+            let fsa = h.int(p.mem.fullsweep_after as i64);
+            let minor = h.int(p.mem.minor_since_full as i64);
+            let items = [
+                ("max_heap_size", max),
+                ("min_bin_vheap_size", min_bin),
+                ("min_heap_size", min),
+                ("fullsweep_after", fsa),
+                ("minor_gcs", minor),
+            ];
+            let pairs: Vec<Term> = items
+                .iter()
+                .map(|&(k, v)| h.tuple(&[atom_term(k), v]).unwrap_or(Term::NIL))
+                .collect();
+            h.list(&pairs, Term::NIL)
+        }
     }
 }
 
