@@ -19,5 +19,8 @@ main() ->
     Huge = binary:copy(Big, 4096),
     io:format("~w ~w~n", [byte_size(Huge), erlang:crc32(Huge)]),
     io:format("~w~n", [binary:referenced_byte_size(Sub) >= 50]),
+    %% A bitstring (not a whole number of bytes) is accepted too.
+    <<_:1/binary, Bits/bits>> = <<Big/binary, 1:3>>,
+    io:format("~w~n", [binary:referenced_byte_size(Bits) >= 256]),
     Copy = binary:copy(Sub),
     io:format("~w ~w~n", [Copy =:= Sub, byte_size(Copy)]).

@@ -411,9 +411,9 @@ pub(super) fn longest_common_suffix(p: &mut ProcessMemory, a: &[Term]) -> BifRes
 /// `binary:referenced_byte_size(Binary)`: the size of the binary a
 /// (sub-)binary's bytes live in.
 pub(super) fn referenced_byte_size(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    // Any bitstring, as BEAM: the bytes of the binary it refers to.
     let n = a[0]
         .bits(p)
-        .filter(|v| v.bit_size % 8 == 0)
         .map(|v| v.bytes.len())
         .ok_or_else(Exception::badarg)?;
     Ok(p.int(n as i64))
