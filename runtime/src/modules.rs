@@ -42,6 +42,23 @@ fn info(module: Atom) -> Option<ModuleInfo> {
         .cloned()
 }
 
+/// `erlang:module_loaded(Module)`.
+pub(crate) fn module_loaded_1(_: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let m = a[0].atom_value().ok_or_else(Exception::badarg)?;
+    Ok(Term::boolean(info(m).is_some()))
+}
+
+/// `erlang:loaded()`: every loaded module.
+pub(crate) fn loaded_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    let names: Vec<Term> = MODULES
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .map(|t| t.keys().map(|&a| Term::atom(a)).collect())
+        .unwrap_or_default();
+    Ok(m.list(&names, Term::NIL))
+}
+
 fn named(text: &str) -> Term {
     Term::atom(Atom::intern(text).unwrap_or(atom::UNDEFINED))
 }

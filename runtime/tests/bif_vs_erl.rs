@@ -415,6 +415,17 @@ fn needs_a_process(module: &str, name: &str) -> bool {
         "unalias",
         "system_info",
         "statistics",
+        "bump_reductions",
+        "processes",
+        "ports",
+        "module_loaded",
+        "loaded",
+        "localtime",
+        "universaltime",
+        "date",
+        "time",
+        "now",
+        "unique_integer",
     ];
     match module {
         "erlang" => ERLANG.contains(&name),

@@ -34,6 +34,7 @@ mod atoms;
 mod binaries;
 mod binmod;
 mod boot;
+mod calendar;
 mod collections;
 mod compare;
 mod control;
@@ -419,6 +420,20 @@ bif_table! {
     "erlang":"node"/0 => crate::process::bifs::node_0,
     "erlang":"system_info"/1 => crate::process::bifs::system_info_1,
     "erlang":"statistics"/1 => crate::process::bifs::statistics_1,
+    "erlang":"garbage_collect"/0 => crate::process::bifs::garbage_collect_0,
+    "erlang":"garbage_collect"/1 => crate::process::bifs::garbage_collect_1,
+    "erlang":"bump_reductions"/1 => crate::process::bifs::bump_reductions_1,
+    "erlang":"processes"/0 => crate::process::bifs::processes_0,
+    "erlang":"ports"/0 => crate::process::bifs::ports_0,
+    "erlang":"module_loaded"/1 => crate::modules::module_loaded_1,
+    "erlang":"loaded"/0 => crate::modules::loaded_0,
+    "erlang":"localtime"/0 => calendar::localtime_0,
+    "erlang":"universaltime"/0 => calendar::universaltime_0,
+    "erlang":"date"/0 => calendar::date_0,
+    "erlang":"time"/0 => calendar::time_0,
+    "erlang":"now"/0 => calendar::now_0,
+    "erlang":"unique_integer"/0 => calendar::unique_integer_0,
+    "erlang":"unique_integer"/1 => calendar::unique_integer_1,
     "erlang":"node"/1 => crate::process::bifs::node_1,
     "erlang":"send_after"/3 => crate::process::bifs::send_after_3,
     "erlang":"start_timer"/3 => crate::process::bifs::start_timer_3,

@@ -583,6 +583,67 @@ pub(crate) fn hibernate_3(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
 }
 
 /// `erlang:yield()`: ends the time slice at the next reduction check.
+/// `erlang:garbage_collect()`: a full sweep of the calling process. Its
+/// live data is in the compiled code's registers until it next stops, so
+/// the collection runs there: the process yields at its next reduction
+/// check and the scheduler collects before resuming it.
+pub(crate) fn garbage_collect_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    with(m, |p| {
+        p.gc_requested = true;
+        p.mem.ctx.reds = 0;
+        Ok(Term::atom(atom::TRUE))
+    })
+}
+
+/// `erlang:garbage_collect(Pid)`: `true` for a live local process (the
+/// calling one is collected as `garbage_collect/0` does; another process
+/// collects on its own schedule), `false` for a dead one.
+pub(crate) fn garbage_collect_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let pid = a[0];
+    if !pid.is_local_pid() {
+        return Err(Exception::badarg());
+    }
+    with(m, |p| {
+        if super::pid_term(p.shared.data) == pid {
+            p.gc_requested = true;
+            p.mem.ctx.reds = 0;
+            return Ok(Term::atom(atom::TRUE));
+        }
+        Ok(Term::boolean(p.is_process_alive(pid).map_err(bif_error)?))
+    })
+}
+
+/// `erlang:bump_reductions(N)`.
+pub(crate) fn bump_reductions_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    let n = a[0]
+        .small_value()
+        .filter(|&n| n >= 0)
+        .ok_or_else(Exception::badarg)?;
+    m.ctx.reds = m.ctx.reds.saturating_sub(n);
+    Ok(Term::atom(atom::TRUE))
+}
+
+/// `erlang:processes()`: the pids of the live processes, in pid order.
+pub(crate) fn processes_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    with(m, |p| {
+        let mut data: Vec<u64> =
+            p.rt.table
+                .all()
+                .iter()
+                .filter(|s| s.state.load(std::sync::atomic::Ordering::Acquire) != super::EXITED)
+                .map(|s| s.data)
+                .collect();
+        data.sort_unstable();
+        let pids: Vec<Term> = data.into_iter().map(super::pid_term).collect();
+        Ok(p.mem.list(&pids, Term::NIL))
+    })
+}
+
+/// `erlang:ports()`: Coral opens no ports.
+pub(crate) fn ports_0(_: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    Ok(Term::NIL)
+}
+
 pub(crate) fn yield_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
     m.ctx.reds = 0;
     Ok(Term::atom(atom::TRUE))
@@ -843,6 +904,11 @@ pub(crate) fn system_info_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
             "threads" => Term::atom(atom::TRUE),
             "smp_support" => Term::atom(atom::TRUE),
             "emu_flavor" => named("jit"),
+            "os_type" => {
+                let family = named(if cfg!(unix) { "unix" } else { "win32" });
+                let name = named(std::env::consts::OS);
+                p.mem.tuple(&[family, name]).ok_or_else(Exception::badarg)?
+            }
             _ => return Err(Exception::badarg()),
         })
     })

@@ -353,6 +353,9 @@ pub struct Process {
     pub(crate) message_queue_data: MessageQueueData,
     /// Set when a signal has killed the process; the reason.
     pub(crate) exit_pending: Option<Message>,
+    /// `erlang:garbage_collect/0,1` asked for a full sweep, made when the
+    /// process next stops.
+    pub(crate) gc_requested: bool,
     pub(crate) links: HashSet<u64>,
     pub(crate) monitors: HashMap<RefId, Monitoring>,
     pub(crate) monitored_by: HashMap<RefId, Watcher>,
@@ -478,6 +481,7 @@ impl Process {
             trap_exit: false,
             reductions: 0,
             exit_pending: None,
+            gc_requested: false,
             wait: WaitState::default(),
             running: false,
             initial_call: opts.initial_call,

@@ -985,11 +985,12 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
         if rt.halted() {
             return;
         }
-        if p.fragments_need_gc() {
+        if p.fragments_need_gc() || p.gc_requested {
             // Between slices the code's live data is in its x registers
             // (`x_live` of them) and on its stack: a safepoint.
             let live = p.mem.ctx.x_live as usize;
-            let _ = p.garbage_collect(0, live, &mut [], false);
+            let major = std::mem::take(&mut p.gc_requested);
+            let _ = p.garbage_collect(0, live, &mut [], major);
             if p.killed() {
                 continue;
             }
