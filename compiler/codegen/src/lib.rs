@@ -279,8 +279,13 @@ pub fn with_bif_exports(modules: &[ir::Module]) -> Result<Vec<ir::Module>, Codeg
 pub const ERTS_HELPERS: &str = "coral_erts";
 
 fn erts_helpers() -> Result<ir::Module, CodegenError> {
-    let text = "module 'coral_erts' ['process_info'/3, 'hibernate_wake'/3]
+    let text = "module 'coral_erts' ['process_info'/3, 'hibernate_wake'/3, 'io_wait'/1]
     attributes []
+'io_wait'/1 =
+    fun (Ref) ->
+        receive
+          <{R, Answer}> when call 'erlang':'=:='(R, Ref) -> Answer
+        after 'infinity' -> 'undefined'
 'hibernate_wake'/3 =
     fun (M, F, A) ->
         letrec 'wait'/0 =

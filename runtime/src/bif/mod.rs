@@ -427,6 +427,8 @@ bif_table! {
     "erlang":"ports"/0 => crate::process::bifs::ports_0,
     "erlang":"module_loaded"/1 => crate::modules::module_loaded_1,
     "erlang":"loaded"/0 => crate::modules::loaded_0,
+    "file":"read_file"/1 => crate::process::bifs::read_file_1,
+    "os":"cmd"/1 => crate::process::bifs::os_cmd_1,
     "erlang":"localtime"/0 => calendar::localtime_0,
     "erlang":"universaltime"/0 => calendar::universaltime_0,
     "erlang":"date"/0 => calendar::date_0,

@@ -913,3 +913,134 @@ pub(crate) fn system_info_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
         })
     })
 }
+
+// ----- blocking work on the I/O pool -------------------------------------------
+
+/// A file name as `file` takes it: an atom, a string of characters
+/// (possibly deep, with binaries and atoms inside) or a binary; its bytes
+/// (characters encoded in UTF-8).
+fn file_name_bytes(m: &ProcessMemory, t: Term) -> Option<Vec<u8>> {
+    fn walk(m: &ProcessMemory, t: Term, out: &mut Vec<u8>, depth: usize) -> Option<()> {
+        if depth > 1000 {
+            return None;
+        }
+        if let Some(a) = t.atom_value() {
+            out.extend_from_slice(a.text()?.as_bytes());
+            return Some(());
+        }
+        if let Some(b) = t.bits(m) {
+            out.extend_from_slice(b.as_bytes()?);
+            return Some(());
+        }
+        for e in list_elements(m, t)? {
+            if let Some(c) = e.small_value() {
+                let c = char::from_u32(u32::try_from(c).ok()?)?;
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            } else {
+                walk(m, e, out, depth + 1)?;
+            }
+        }
+        Some(())
+    }
+    let mut out = Vec::new();
+    walk(m, t, &mut out, 0)?;
+    (!out.is_empty() && !out.contains(&0)).then_some(out)
+}
+
+/// The POSIX error atom BEAM gives for an I/O error.
+fn posix_reason(e: &std::io::Error) -> &'static str {
+    match e.raw_os_error() {
+        Some(1) => "eperm",
+        Some(2) => "enoent",
+        Some(5) => "eio",
+        Some(12) => "enomem",
+        Some(13) => "eacces",
+        Some(17) => "eexist",
+        Some(20) => "enotdir",
+        Some(21) => "eisdir",
+        Some(22) => "einval",
+        Some(23) => "enfile",
+        Some(24) => "emfile",
+        Some(27) => "efbig",
+        Some(28) => "enospc",
+        Some(36) => "enametoolong",
+        Some(40) => "eloop",
+        _ => "eio",
+    }
+}
+
+/// Runs `work` on the I/O pool (never on a scheduler thread); its answer,
+/// built in a scratch heap, comes back to the calling process as
+/// `{Ref, Answer}`, which `coral_erts:io_wait/1` receives.
+fn on_io_pool(
+    p: &mut Process,
+    work: impl FnOnce(&mut ProcessMemory) -> Term + Send + 'static,
+) -> BifResult {
+    use crate::mailbox::{FragmentBuilder, Part};
+    let id = crate::sched::new_ref_id();
+    let me = p.shared.data;
+    let rt = p.rt.clone();
+    let job = move || {
+        let mut h = ProcessMemory::with_min_heap_size(0);
+        let answer = work(&mut h);
+        let m = FragmentBuilder::build(&[Part::Ref(id), Part::Copy(answer, &*h)], true);
+        // A caller that has died meanwhile drops the answer.
+        let _ = rt.deliver(me, crate::signal::Signal::Message(m));
+    };
+    if !p.rt.run_blocking(job) {
+        return Err(Exception::badarg());
+    }
+    let r = p.mem.local_ref(id);
+    code::trap(&mut p.mem, "coral_erts", "io_wait", &[r])
+}
+
+/// `file:read_file(Name)`: `{ok, Binary}` or `{error, Reason}`.
+pub(crate) fn read_file_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        let Some(name) = file_name_bytes(&p.mem, a[0]) else {
+            let e = named("error");
+            return p
+                .mem
+                .tuple(&[e, named("badarg")])
+                .ok_or_else(Exception::badarg);
+        };
+        on_io_pool(p, move |h| {
+            use std::os::unix::ffi::OsStrExt;
+            let path = std::path::Path::new(std::ffi::OsStr::from_bytes(&name));
+            match std::fs::read(path) {
+                Ok(bytes) => {
+                    let b = h.binary(&bytes);
+                    h.tuple(&[named("ok"), b]).unwrap_or(Term::NIL)
+                }
+                Err(e) => h
+                    .tuple(&[named("error"), named(posix_reason(&e))])
+                    .unwrap_or(Term::NIL),
+            }
+        })
+    })
+}
+
+/// `os:cmd(Command)`: runs `Command` with `/bin/sh` and answers its
+/// standard output as a list of bytes.
+pub(crate) fn os_cmd_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        let cmd = file_name_bytes(&p.mem, a[0]).ok_or_else(Exception::badarg)?;
+        on_io_pool(p, move |h| {
+            use std::os::unix::ffi::OsStrExt;
+            let out = std::process::Command::new("/bin/sh")
+                .arg("-c")
+                .arg(std::ffi::OsStr::from_bytes(&cmd))
+                .stdin(std::process::Stdio::null())
+                .stderr(std::process::Stdio::inherit())
+                .output()
+                .map(|o| o.stdout)
+                .unwrap_or_default();
+            let chars: Vec<Term> = out
+                .iter()
+                .map(|&b| Term::small(b as i64).unwrap_or(Term::NIL))
+                .collect();
+            h.list(&chars, Term::NIL)
+        })
+    })
+}

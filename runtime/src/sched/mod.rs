@@ -472,6 +472,13 @@ impl RuntimeInner {
         injected + local
     }
 
+    /// Runs blocking work on the I/O pool, never on a scheduler thread;
+    /// `false` when the runtime is shutting down.
+    pub(crate) fn run_blocking(&self, job: impl FnOnce() + Send + 'static) -> bool {
+        let tx = self.io_jobs.lock().unwrap_or_else(|e| e.into_inner());
+        tx.as_ref().is_some_and(|tx| tx.send(Box::new(job)).is_ok())
+    }
+
     /// Scheduler threads.
     pub(crate) fn scheduler_count(&self) -> usize {
         self.stealers.get().map_or(1, |s| s.len())
