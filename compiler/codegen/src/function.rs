@@ -2880,6 +2880,16 @@ impl<M: Module> Emitter<'_, M> {
         cont: Option<(BlockId, Vec<ir::Value>)>,
         line: Option<u32>,
     ) -> Result<(), CodegenError> {
+        // A BIF that must wait pushes an apply frame of `TRAP_WORDS` on the
+        // stack (`process::code::trap`) and cannot collect to make room:
+        // the room is made here, with the frame's.
+        const TRAP_WORDS: usize = 4;
+        let traps = matches!(callee, Callee::Remote { module, name, arity }
+            if jit_support::bif_index(module, name, *arity as usize).is_some());
+        let trap_room = if traps { TRAP_WORDS } else { 0 };
+        if traps && cont.is_none() {
+            self.ensure_space(fb, trap_room, args)?;
+        }
         // Push the frame first (it may collect, so values are read after).
         let mut cont_id = None;
         if let Some((cb, live)) = &cont {
@@ -2899,7 +2909,7 @@ impl<M: Module> Emitter<'_, M> {
                 spill.push(*module);
                 spill.push(*name);
             }
-            self.ensure_space(fb, live.len() + 1, &spill)?;
+            self.ensure_space(fb, live.len() + 1 + trap_room, &spill)?;
             let slots: Vec<cl::Value> = live.iter().map(|v| self.get(fb, *v)).collect();
             self.push_frame(fb, cid, &slots);
             let loc = self.location(line);
