@@ -59,6 +59,7 @@ pub use arith::{
     coral_arith_bsr, coral_arith_bxor, coral_arith_div, coral_arith_fdiv, coral_arith_mul,
     coral_arith_neg, coral_arith_rem, coral_arith_sub, entry_points as arith_entry_points,
 };
+pub(crate) use binaries::iolist_bytes;
 pub use text::{format_decimals, format_scientific};
 
 use crate::atom::{self, Atom};
@@ -429,6 +430,13 @@ bif_table! {
     "erlang":"loaded"/0 => crate::modules::loaded_0,
     "file":"read_file"/1 => crate::process::bifs::read_file_1,
     "os":"cmd"/1 => crate::process::bifs::os_cmd_1,
+    "file":"write_file"/2 => crate::process::bifs::write_file_2,
+    "file":"list_dir"/1 => crate::process::bifs::list_dir_1,
+    "file":"delete"/1 => crate::process::bifs::delete_1,
+    "file":"make_dir"/1 => crate::process::bifs::make_dir_1,
+    "file":"del_dir"/1 => crate::process::bifs::del_dir_1,
+    "file":"rename"/2 => crate::process::bifs::rename_2,
+    "file":"get_cwd"/0 => crate::process::bifs::get_cwd_0,
     "erlang":"localtime"/0 => calendar::localtime_0,
     "erlang":"universaltime"/0 => calendar::universaltime_0,
     "erlang":"date"/0 => calendar::date_0,

@@ -966,6 +966,8 @@ fn posix_reason(e: &std::io::Error) -> &'static str {
         Some(28) => "enospc",
         Some(36) => "enametoolong",
         Some(40) => "eloop",
+        // A directory that is not empty: BEAM says `eexist`.
+        Some(39) => "eexist",
         _ => "eio",
     }
 }
@@ -1042,5 +1044,148 @@ pub(crate) fn os_cmd_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
                 .collect();
             h.list(&chars, Term::NIL)
         })
+    })
+}
+
+/// `ok`, or `{error, Reason}` for an I/O error.
+fn ok_or_posix(h: &mut ProcessMemory, r: std::io::Result<()>) -> Term {
+    match r {
+        Ok(()) => named("ok"),
+        Err(e) => h
+            .tuple(&[named("error"), named(posix_reason(&e))])
+            .unwrap_or(Term::NIL),
+    }
+}
+
+/// `{error, badarg}`, what `file` answers for a bad file name.
+fn file_badarg(p: &mut Process) -> BifResult {
+    p.mem
+        .tuple(&[named("error"), named("badarg")])
+        .ok_or_else(Exception::badarg)
+}
+
+fn path_of(bytes: &[u8]) -> &std::path::Path {
+    use std::os::unix::ffi::OsStrExt;
+    std::path::Path::new(std::ffi::OsStr::from_bytes(bytes))
+}
+
+/// A file name as a string of characters (UTF-8 decoded, else bytes).
+fn name_string(h: &mut ProcessMemory, bytes: &[u8]) -> Term {
+    let chars: Vec<Term> = match std::str::from_utf8(bytes) {
+        Ok(s) => s
+            .chars()
+            .map(|c| Term::small(c as i64).unwrap_or(Term::NIL))
+            .collect(),
+        Err(_) => bytes
+            .iter()
+            .map(|&b| Term::small(b as i64).unwrap_or(Term::NIL))
+            .collect(),
+    };
+    h.list(&chars, Term::NIL)
+}
+
+/// `file:write_file(Name, Bytes)`: `ok` or `{error, Reason}`.
+pub(crate) fn write_file_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        let Some(name) = file_name_bytes(&p.mem, a[0]) else {
+            return file_badarg(p);
+        };
+        let Ok(bytes) = crate::bif::iolist_bytes(&p.mem, a[1]) else {
+            return file_badarg(p);
+        };
+        on_io_pool(p, move |h| {
+            let r = std::fs::write(path_of(&name), &bytes);
+            ok_or_posix(h, r)
+        })
+    })
+}
+
+/// One-name file operations: `ok` or `{error, Reason}`.
+fn file_op_1(
+    m: &mut ProcessMemory,
+    a: &[Term],
+    op: fn(&std::path::Path) -> std::io::Result<()>,
+) -> BifResult {
+    with(m, |p| {
+        let Some(name) = file_name_bytes(&p.mem, a[0]) else {
+            return file_badarg(p);
+        };
+        on_io_pool(p, move |h| {
+            let r = op(path_of(&name));
+            ok_or_posix(h, r)
+        })
+    })
+}
+
+/// `file:delete(Name)`.
+pub(crate) fn delete_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    file_op_1(m, a, |p| std::fs::remove_file(p))
+}
+
+/// `file:make_dir(Name)`.
+pub(crate) fn make_dir_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    file_op_1(m, a, |p| std::fs::create_dir(p))
+}
+
+/// `file:del_dir(Name)`.
+pub(crate) fn del_dir_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    file_op_1(m, a, |p| std::fs::remove_dir(p))
+}
+
+/// `file:rename(From, To)`.
+pub(crate) fn rename_2(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        let (Some(from), Some(to)) = (file_name_bytes(&p.mem, a[0]), file_name_bytes(&p.mem, a[1]))
+        else {
+            return file_badarg(p);
+        };
+        on_io_pool(p, move |h| {
+            let r = std::fs::rename(path_of(&from), path_of(&to));
+            ok_or_posix(h, r)
+        })
+    })
+}
+
+/// `file:list_dir(Name)`: `{ok, Names}` (unsorted, as the OS lists them)
+/// or `{error, Reason}`.
+pub(crate) fn list_dir_1(m: &mut ProcessMemory, a: &[Term]) -> BifResult {
+    with(m, |p| {
+        let Some(name) = file_name_bytes(&p.mem, a[0]) else {
+            return file_badarg(p);
+        };
+        on_io_pool(p, move |h| {
+            use std::os::unix::ffi::OsStrExt;
+            let entries = std::fs::read_dir(path_of(&name)).and_then(|d| {
+                d.map(|e| e.map(|e| e.file_name().as_bytes().to_vec()))
+                    .collect::<std::io::Result<Vec<Vec<u8>>>>()
+            });
+            match entries {
+                Ok(names) => {
+                    let list: Vec<Term> = names.iter().map(|n| name_string(h, n)).collect();
+                    let l = h.list(&list, Term::NIL);
+                    h.tuple(&[named("ok"), l]).unwrap_or(Term::NIL)
+                }
+                Err(e) => h
+                    .tuple(&[named("error"), named(posix_reason(&e))])
+                    .unwrap_or(Term::NIL),
+            }
+        })
+    })
+}
+
+/// `file:get_cwd()`: `{ok, Dir}`.
+pub(crate) fn get_cwd_0(m: &mut ProcessMemory, _: &[Term]) -> BifResult {
+    with(m, |p| {
+        use std::os::unix::ffi::OsStrExt;
+        match std::env::current_dir() {
+            Ok(d) => {
+                let s = name_string(&mut p.mem, d.as_os_str().as_bytes());
+                p.mem.tuple(&[named("ok"), s]).ok_or_else(Exception::badarg)
+            }
+            Err(e) => p
+                .mem
+                .tuple(&[named("error"), named(posix_reason(&e))])
+                .ok_or_else(Exception::badarg),
+        }
     })
 }
