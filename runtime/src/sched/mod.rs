@@ -591,8 +591,7 @@ impl RuntimeHandle {
     /// on the I/O pool, never on a scheduler thread. The job reports back by
     /// sending a message through a handle it captured.
     pub fn run_blocking(&self, job: impl FnOnce() + Send + 'static) -> bool {
-        let tx = self.0.io_jobs.lock().unwrap_or_else(|e| e.into_inner());
-        tx.as_ref().is_some_and(|tx| tx.send(Box::new(job)).is_ok())
+        self.0.run_blocking(job)
     }
 
     /// Runs `job` on a dedicated thread of its own (a port driver, a
