@@ -8,7 +8,10 @@
 //! compiled code reads it where it needs it, so no value holding it lives
 //! across a call and no function saves a callee-saved register for it. The
 //! runtime's functions, `system_v`, preserve that register. A function's
-//! parameters are terms:
+//! first two parameters are the heap top and the stack top: compiled code
+//! keeps them in registers, and writes them to the context before it calls
+//! the runtime or returns to the scheduler (the runtime reads and moves
+//! them only then). The parameters after them are terms:
 //!
 //! - a function entry: the arguments, then the environment;
 //! - a continuation (what a `return` enters, and a catch handler): one term,
@@ -51,11 +54,15 @@ pub use coral_runtime::process::status;
 /// failed verification, a stack it could not walk): never a user error.
 pub const STATUS_INTERNAL: u64 = 0xFE;
 
-/// The signature of a compiled function taking `n` terms (the process
-/// context is in the pinned register).
+/// The machine state an Erlang function takes before its terms: the heap
+/// top and the stack top.
+pub const STATE_PARAMS: usize = 2;
+
+/// The signature of a compiled function taking `n` terms after the state
+/// (the process context is in the pinned register).
 pub fn erlang_sig(n: usize) -> Signature {
     let mut s = Signature::new(CallConv::Tail);
-    for _ in 0..n {
+    for _ in 0..STATE_PARAMS + n {
         s.params.push(AbiParam::new(WORD));
     }
     s.returns.push(AbiParam::new(WORD));

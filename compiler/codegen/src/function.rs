@@ -63,6 +63,18 @@ const TAG_LIST: i64 = 0b01;
 const TAG_BOXED: i64 = 0b10;
 const SMALL_MASK: i64 = 0b1111;
 const SMALL_TAG: i64 = 0b1111;
+
+/// The value of `v` when it is an integer constant.
+fn const_of(fb: &Fb, v: cl::Value) -> Option<i64> {
+    let inst = fb.b.func.dfg.value_def(v).inst()?;
+    match fb.b.func.dfg.insts[inst] {
+        cl::InstructionData::UnaryImm {
+            opcode: cl::Opcode::Iconst,
+            imm,
+        } => Some(imm.bits()),
+        _ => None,
+    }
+}
 const IMM2_MASK: i64 = 0b11_1111;
 const ATOM_TAG: i64 = 0b00_1011;
 const CATCH_TAG: i64 = 0b01_1011;
@@ -192,6 +204,18 @@ fn plan(m: &ir::Module, f: &ir::Function) -> Result<Plan, CodegenError> {
             owner[e.0 as usize] = Some(e);
             let mut stack = vec![e];
             while let Some(b) = stack.pop() {
+                // A back edge to the pure loop header from another region
+                // is a call of the entry function (see `emit_edge_body`).
+                let into_pure = match &f.block(b).term {
+                    Terminator::Jump {
+                        target,
+                        back_edge: true,
+                    } => e != BlockId(0) && Some(target.block) == pure_header,
+                    _ => false,
+                };
+                if into_pure {
+                    continue;
+                }
                 for s in f.block(b).term.successors() {
                     if kinds.contains_key(&s) {
                         continue;
@@ -645,6 +669,19 @@ fn finish<M: Module>(
     Ok(())
 }
 
+/// A stub's entry: the heap and stack tops and the terms after them.
+fn stub_params(b: &FunctionBuilder, blk: cl::Block) -> (cl::Value, cl::Value, Vec<cl::Value>) {
+    let p = b.block_params(blk);
+    (p[0], p[1], p[abi::STATE_PARAMS..].to_vec())
+}
+
+/// Writes the heap and stack tops to the context (before a runtime call or
+/// a return to the scheduler).
+fn store_tops(b: &mut FunctionBuilder, c: cl::Value, htop: cl::Value, stop: cl::Value) {
+    b.ins().store(MemFlagsData::trusted(), htop, c, abi::CTX_HTOP);
+    b.ins().store(MemFlagsData::trusted(), stop, c, abi::CTX_STOP);
+}
+
 fn define_done<M: Module>(
     module: &mut M,
     ctx: &mut Context,
@@ -659,7 +696,9 @@ fn define_done<M: Module>(
     b.append_block_params_for_function_params(blk);
     b.switch_to_block(blk);
     let c = b.ins().get_pinned_reg(WORD);
-    let r = b.block_params(blk)[0];
+    let (htop, stop, p) = stub_params(&b, blk);
+    let r = p[0];
+    store_tops(&mut b, c, htop, stop);
     let x = b.ins().load(WORD, MemFlagsData::trusted(), c, abi::CTX_X);
     b.ins().store(MemFlagsData::trusted(), r, x, 0);
     let s = b.ins().iconst(WORD, abi::status::EXIT as i64);
@@ -692,13 +731,14 @@ fn define_trampoline<M: Module>(
     let stop = b
         .ins()
         .load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
+    let htop = b
+        .ins()
+        .load(WORD, MemFlagsData::trusted(), c, abi::CTX_HTOP);
     let w = b.ins().load(WORD, MemFlagsData::trusted(), stop, 0);
     let stop2 = b.ins().iadd_imm_s(stop, 8);
-    b.ins()
-        .store(MemFlagsData::trusted(), stop2, c, abi::CTX_STOP);
     let addr = w;
     let nv = b.ins().iconst(WORD, NON_VALUE);
-    let call = b.ins().call_indirect(sig, addr, &[nv]);
+    let call = b.ins().call_indirect(sig, addr, &[htop, stop2, nv]);
     let r = b.inst_results(call)[0];
     b.ins().set_pinned_reg(saved);
     b.ins().return_(&[r]);
@@ -774,14 +814,13 @@ fn define_apply<M: Module>(
     b.switch_to_block(blk);
     let c = b.ins().get_pinned_reg(WORD);
     let t = MemFlagsData::trusted();
-    let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
+    let (htop, stop, _) = stub_params(&b, blk);
     let cw = b.ins().load(WORD, t, stop, 0);
     let code = cw;
     let nw = b.ins().load(WORD, t, stop, 8);
     let n = b.ins().ushr_imm_u(nw, 2);
     let list = b.ins().load(WORD, t, stop, 16);
     let s2 = b.ins().iadd_imm_s(stop, 24);
-    b.ins().store(t, s2, c, abi::CTX_STOP);
     let bad = b.create_block();
     let cases: Vec<cl::Block> = (0..=MAX_APPLY_ARITY).map(|_| b.create_block()).collect();
     let n32 = b.ins().ireduce(cl::types::I32, n);
@@ -803,7 +842,7 @@ fn define_apply<M: Module>(
     for (k, &case) in cases.iter().enumerate() {
         b.switch_to_block(case);
         let sig = b.import_signature(abi::erlang_sig(k));
-        let mut args = Vec::new();
+        let mut args = vec![htop, s2];
         let mut l = list;
         for _ in 0..k {
             args.push(b.ins().load(WORD, t, l, -(TAG_LIST as i32)));
@@ -812,6 +851,7 @@ fn define_apply<M: Module>(
         b.ins().return_call_indirect(sig, code, &args);
     }
     b.switch_to_block(bad);
+    store_tops(&mut b, c, htop, s2);
     let st = b.ins().iconst(WORD, abi::STATUS_INTERNAL as i64);
     b.ins().return_(&[st]);
     b.seal_all_blocks();
@@ -841,12 +881,12 @@ fn define_spawn<M: Module>(
     b.switch_to_block(blk);
     let c = b.ins().get_pinned_reg(WORD);
     let t = MemFlagsData::trusted();
-    let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
+    let (htop, stop, _) = stub_params(&b, blk);
     let x = b.ins().load(WORD, t, stop, 0);
     let y = b.ins().load(WORD, t, stop, 8);
     let l = b.ins().load(WORD, t, stop, 16);
     let s2 = b.ins().iadd_imm_s(stop, 24);
-    b.ins().store(t, s2, c, abi::CTX_STOP);
+    store_tops(&mut b, c, htop, s2);
     let out_slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
     let op = b.ins().stack_addr(WORD, out_slot, 0);
     let loc = b.ins().iconst(cl::types::I32, u32::MAX as i64);
@@ -863,11 +903,11 @@ fn define_spawn<M: Module>(
     b.switch_to_block(ok);
     let c = b.ins().get_pinned_reg(WORD);
     let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
+    let htop = b.ins().load(WORD, t, c, abi::CTX_HTOP);
     let cw = b.ins().load(WORD, t, stop, 0);
     let s3 = b.ins().iadd_imm_s(stop, 8);
-    b.ins().store(t, s3, c, abi::CTX_STOP);
     let addr = cw;
-    b.ins().return_call_indirect(sig, addr, &[w]);
+    b.ins().return_call_indirect(sig, addr, &[htop, s3, w]);
     // A raise: enter the handler, or end the process.
     b.switch_to_block(raised);
     let none = b.create_block();
@@ -877,8 +917,11 @@ fn define_spawn<M: Module>(
     let st = b.ins().iconst(WORD, abi::status::ERROR as i64);
     b.ins().return_(&[st]);
     b.switch_to_block(some);
+    let c = b.ins().get_pinned_reg(WORD);
+    let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
+    let htop = b.ins().load(WORD, t, c, abi::CTX_HTOP);
     let nv = b.ins().iconst(WORD, NON_VALUE);
-    b.ins().return_call_indirect(sig, w, &[nv]);
+    b.ins().return_call_indirect(sig, w, &[htop, stop, nv]);
     b.seal_all_blocks();
     b.finalize(module.isa().frontend_config());
     finish(module, ctx, id, "coral$spawn", want_clif, out)
@@ -904,10 +947,7 @@ fn define_resume<M: Module>(
     let blk = b.create_block();
     b.append_block_params_for_function_params(blk);
     b.switch_to_block(blk);
-    let c = b.ins().get_pinned_reg(WORD);
-    let stop = b
-        .ins()
-        .load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
+    let (htop, stop, _) = stub_params(&b, blk);
     let mut args = Vec::new();
     for i in 0..n {
         args.push(
@@ -916,8 +956,7 @@ fn define_resume<M: Module>(
         );
     }
     let stop2 = b.ins().iadd_imm_s(stop, (8 * n) as i64);
-    b.ins()
-        .store(MemFlagsData::trusted(), stop2, c, abi::CTX_STOP);
+    args.splice(0..0, [htop, stop2]);
     b.ins().return_call(fref, &args);
     b.seal_all_blocks();
     b.finalize(module.isa().frontend_config());
@@ -946,8 +985,9 @@ fn define_closure_stub<M: Module>(
     let blk = b.create_block();
     b.append_block_params_for_function_params(blk);
     b.switch_to_block(blk);
-    let params = b.block_params(blk).to_vec();
-    let mut args = params[..arity].to_vec();
+    let (htop, stop, params) = stub_params(&b, blk);
+    let mut args = vec![htop, stop];
+    args.extend_from_slice(&params[..arity]);
     let fun = params[arity];
     for i in 0..env {
         // Closure layout: header, entry pointer, environment.
@@ -993,11 +1033,12 @@ struct Fb<'b> {
     /// The context copied out of the pinned register in the current block
     /// since its last call, if any (see [`Fb::ctx`]).
     ctx_here: Option<(cl::Block, cl::Value)>,
-    /// The heap top and stack top as last loaded or stored in the current
-    /// block since its last call, if any: the context's words need not be
-    /// read again.
-    htop_here: Option<(cl::Block, cl::Value)>,
-    stop_here: Option<(cl::Block, cl::Value)>,
+    /// The heap top and the stack top. Compiled code keeps them in these
+    /// variables (registers) and passes them to every Erlang function it
+    /// enters; the context's words hold them only across a runtime call
+    /// and after a return to the scheduler (see [`Fb::sync_out`]).
+    htop: Variable,
+    stop: Variable,
     /// Blocks made by [`Fb::block`] are laid out cold while this is above
     /// zero (the float paths behind an integer fast path).
     cold: u32,
@@ -1038,49 +1079,86 @@ impl Fb<'_> {
 
     fn after_call(&mut self) {
         self.ctx_here = None;
-        self.forget_tops();
+        self.reload_tops();
     }
 
-    /// Forgets the heap and stack tops (a call may have moved them).
-    fn forget_tops(&mut self) {
-        self.htop_here = None;
-        self.stop_here = None;
+    /// Stores the heap and stack tops in the context, for a runtime call
+    /// or the scheduler.
+    fn sync_out(&mut self) {
+        let c = self.ctx();
+        let h = self.b.use_var(self.htop);
+        let st = self.b.use_var(self.stop);
+        self.b.ins().store(MemFlagsData::trusted(), h, c, abi::CTX_HTOP);
+        self.b.ins().store(MemFlagsData::trusted(), st, c, abi::CTX_STOP);
     }
 
-    fn top_cache(&mut self, offset: i32) -> Option<&mut Option<(cl::Block, cl::Value)>> {
+    /// Reads the heap and stack tops back from the context (a runtime call
+    /// may have moved them).
+    fn reload_tops(&mut self) {
+        let c = self.ctx();
+        let h = self.b.ins().load(WORD, MemFlagsData::trusted(), c, abi::CTX_HTOP);
+        let st = self.b.ins().load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
+        self.b.def_var(self.htop, h);
+        self.b.def_var(self.stop, st);
+    }
+
+    fn top_var(&self, offset: i32) -> Option<Variable> {
         match offset {
-            abi::CTX_HTOP => Some(&mut self.htop_here),
-            abi::CTX_STOP => Some(&mut self.stop_here),
+            abi::CTX_HTOP => Some(self.htop),
+            abi::CTX_STOP => Some(self.stop),
             _ => None,
         }
     }
 
-    /// Makes `v` the known value of the context word at `offset` (the heap
-    /// or stack top) in the current block.
+    /// Makes `v` the heap or stack top (`offset` says which).
     fn know_top(&mut self, offset: i32, v: cl::Value) {
-        let here = self.b.current_block();
-        if let Some(slot) = self.top_cache(offset) {
-            *slot = here.map(|h| (h, v));
+        if let Some(var) = self.top_var(offset) {
+            self.b.def_var(var, v);
         }
     }
 
-    fn ctx_load(&mut self, offset: i32) -> cl::Value {
-        let here = self.b.current_block();
-        if let (Some(Some((b, v))), Some(h)) = (self.top_cache(offset).map(|c| *c), here)
-            && b == h
-        {
-            return v;
-        }
-        let c = self.ctx();
-        let v = self.b.ins().load(WORD, MemFlagsData::trusted(), c, offset);
-        self.know_top(offset, v);
+    /// The machine state every Erlang function takes before its terms.
+    fn state_args(&mut self, args: &[cl::Value]) -> Vec<cl::Value> {
+        let mut v = Vec::with_capacity(args.len() + abi::STATE_PARAMS);
+        v.push(self.b.use_var(self.htop));
+        v.push(self.b.use_var(self.stop));
+        v.extend_from_slice(args);
         v
     }
 
+    /// A tail call of an Erlang function: the state, then `args`.
+    fn tail_call(&mut self, f: FuncRef, args: &[cl::Value]) {
+        let a = self.state_args(args);
+        self.b.ins().return_call(f, &a);
+    }
+
+    /// A tail call through a code address.
+    fn tail_call_indirect(&mut self, sig: SigRef, addr: cl::Value, args: &[cl::Value]) {
+        let a = self.state_args(args);
+        self.b.ins().return_call_indirect(sig, addr, &a);
+    }
+
+    /// Returns `status` to the trampoline, the tops in the context.
+    fn return_status(&mut self, status: cl::Value) {
+        self.sync_out();
+        self.b.ins().return_(&[status]);
+    }
+
+    fn ctx_load(&mut self, offset: i32) -> cl::Value {
+        if let Some(var) = self.top_var(offset) {
+            return self.b.use_var(var);
+        }
+        let c = self.ctx();
+        self.b.ins().load(WORD, MemFlagsData::trusted(), c, offset)
+    }
+
     fn ctx_store(&mut self, v: cl::Value, offset: i32) {
+        if let Some(var) = self.top_var(offset) {
+            self.b.def_var(var, v);
+            return;
+        }
         let c = self.ctx();
         self.b.ins().store(MemFlagsData::trusted(), v, c, offset);
-        self.know_top(offset, v);
     }
 }
 
@@ -1106,12 +1184,14 @@ impl<M: Module> Emitter<'_, M> {
             Kind::Join => format!("{}$j{}", fn_label(self.m, self.f), r.entry.0),
         };
         {
-            let b = FunctionBuilder::new(&mut ctx.func, fctx);
+            let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+            let htop = b.declare_var(WORD);
+            let stop = b.declare_var(WORD);
             let mut fb = Fb {
                 b,
                 ctx_here: None,
-                htop_here: None,
-                stop_here: None,
+                htop,
+                stop,
                 cold: 0,
                 vars: HashMap::new(),
                 blocks: HashMap::new(),
@@ -1170,6 +1250,7 @@ impl<M: Module> Emitter<'_, M> {
         args: &[cl::Value],
     ) -> Result<cl::Value, CodegenError> {
         let r = self.rt(fb, f)?;
+        fb.sync_out();
         let call = fb.b.ins().call(r, args);
         fb.after_call();
         Ok(fb.b.inst_results(call)[0])
@@ -1204,9 +1285,10 @@ impl<M: Module> Emitter<'_, M> {
             fb.ctx_store(w, abi::CTX_ARGS + 8 * (i as i32 - 1));
         }
         let r = self.func_ref(fb, id);
+        fb.sync_out();
         fb.b.ins().call(r, &[]);
         // Registers are kept, but the call may have moved the tops.
-        fb.forget_tops();
+        fb.reload_tops();
         let w = fb.ctx_load(abi::CTX_RET);
         Ok(match f.ret {
             Some(t) if t != WORD => fb.b.ins().ireduce(t, w),
@@ -1221,6 +1303,7 @@ impl<M: Module> Emitter<'_, M> {
         args: &[cl::Value],
     ) -> Result<(), CodegenError> {
         let r = self.rt(fb, f)?;
+        fb.sync_out();
         fb.b.ins().call(r, args);
         fb.after_call();
         Ok(())
@@ -1287,7 +1370,10 @@ impl<M: Module> Emitter<'_, M> {
         let entry = fb.b.create_block();
         fb.b.append_block_params_for_function_params(entry);
         fb.b.switch_to_block(entry);
-        let params = fb.b.block_params(entry).to_vec();
+        let all = fb.b.block_params(entry).to_vec();
+        fb.b.def_var(fb.htop, all[0]);
+        fb.b.def_var(fb.stop, all[1]);
+        let params = all[abi::STATE_PARAMS..].to_vec();
         let first = self.block(fb, r.entry);
         match r.kind {
             Kind::Entry => {
@@ -1427,7 +1513,7 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.ins().brif(r, failed, &[], reload, &[]);
         fb.b.switch_to_block(failed);
         let st = fb.b.ins().iconst(WORD, abi::STATUS_INTERNAL as i64);
-        fb.b.ins().return_(&[st]);
+        fb.return_status(st);
         fb.b.switch_to_block(reload);
         let xs = fb.ctx_load(abi::CTX_X);
         for (i, v) in uniq.iter().enumerate() {
@@ -1483,7 +1569,7 @@ impl<M: Module> Emitter<'_, M> {
         let slots: Vec<cl::Value> = vals.iter().map(|v| self.get(fb, *v)).collect();
         self.push_frame(fb, resume, &slots);
         let st = fb.b.ins().iconst(WORD, abi::status::YIELD as i64);
-        fb.b.ins().return_(&[st]);
+        fb.return_status(st);
         fb.b.switch_to_block(go);
         Ok(())
     }
@@ -1701,6 +1787,22 @@ impl<M: Module> Emitter<'_, M> {
         back: bool,
     ) -> Result<(), CodegenError> {
         let target = bc.block;
+        let same_region = self.p.region_of[target.0 as usize] == Some(self.region);
+        if back && !same_region && self.p.pure_header == Some(target) {
+            // The entry function makes the reduction check and goes on to
+            // the header: the loop is the function calling itself.
+            let ri = self
+                .p
+                .region_of_entry(BlockId(0))
+                .ok_or_else(|| CodegenError::new("no entry region"))?;
+            let id = self.p.regions[ri]
+                .id
+                .ok_or_else(|| CodegenError::new("undeclared region"))?;
+            let args: Vec<cl::Value> = bc.args.iter().map(|v| self.get(fb, *v)).collect();
+            let fr = self.func_ref(fb, id);
+            fb.tail_call(fr, &args);
+            return Ok(());
+        }
         if back {
             let resume =
                 *self.p.resume.get(&target).ok_or_else(|| {
@@ -1712,7 +1814,6 @@ impl<M: Module> Emitter<'_, M> {
             }
             self.reduction_check(fb, resume, &vals)?;
         }
-        let same_region = self.p.region_of[target.0 as usize] == Some(self.region);
         if same_region && self.p.regions[self.region].entry != target {
             let t = self.block(fb, target);
             let args: Vec<cl::Value> = bc.args.iter().map(|v| self.get(fb, *v)).collect();
@@ -1755,7 +1856,7 @@ impl<M: Module> Emitter<'_, M> {
             }
         }
         let fr = self.func_ref(fb, id);
-        fb.b.ins().return_call(fr, &args);
+        fb.tail_call(fr, &args);
         Ok(())
     }
 
@@ -1913,6 +2014,14 @@ impl<M: Module> Emitter<'_, M> {
     }
 
     fn is_small2(&self, fb: &mut Fb, a: cl::Value, b: cl::Value) -> cl::Value {
+        if const_of(fb, b).is_some_and(|k| k & SMALL_MASK == SMALL_TAG) {
+            let t = fb.b.ins().band_imm_s(a, SMALL_MASK);
+            return fb.b.ins().icmp_imm_s(IntCC::Equal, t, SMALL_TAG);
+        }
+        if const_of(fb, a).is_some_and(|k| k & SMALL_MASK == SMALL_TAG) {
+            let t = fb.b.ins().band_imm_s(b, SMALL_MASK);
+            return fb.b.ins().icmp_imm_s(IntCC::Equal, t, SMALL_TAG);
+        }
         let both = fb.b.ins().band(a, b);
         let t = fb.b.ins().band_imm_s(both, SMALL_MASK);
         fb.b.ins().icmp_imm_s(IntCC::Equal, t, SMALL_TAG)
@@ -2000,11 +2109,11 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.ins().brif(h, some, &[], none, &[]);
         fb.b.switch_to_block(none);
         let st = fb.b.ins().iconst(WORD, abi::status::ERROR as i64);
-        fb.b.ins().return_(&[st]);
+        fb.return_status(st);
         fb.b.switch_to_block(some);
         let sig = self.sig(fb, 1);
         let nv = fb.b.ins().iconst(WORD, NON_VALUE);
-        fb.b.ins().return_call_indirect(sig, h, &[nv]);
+        fb.tail_call_indirect(sig, h, &[nv]);
     }
 
     /// Emits a BIF call with a failure continuation: on failure either
@@ -2386,6 +2495,33 @@ impl<M: Module> Emitter<'_, M> {
                 self.float_arith(fb, name, a[0], a[1], slow, join)?;
                 fb.cold -= 1;
                 fb.b.switch_to_block(fast);
+                // With a small literal operand, the wrapped sum moved the
+                // wrong way exactly when it overflowed: one compare, fused
+                // with its branch (`sadd_overflow` needs `seto` and a test).
+                let step = match (name, const_of(fb, a[0]), const_of(fb, a[1])) {
+                    ("+", _, Some(k)) => Some((a[0], k >> 4)),
+                    ("+", Some(k), _) => Some((a[1], k >> 4)),
+                    ("-", _, Some(k)) => Some((a[0], -(k >> 4))),
+                    _ => None,
+                };
+                if let Some((x, k)) = step
+                    && k != 0
+                    && k.unsigned_abs() < 1 << 58
+                {
+                    let r = fb.b.ins().iadd_imm_s(x, k << 4);
+                    let cc = if k > 0 {
+                        IntCC::SignedLessThan
+                    } else {
+                        IntCC::SignedGreaterThan
+                    };
+                    let of = fb.b.ins().icmp(cc, r, x);
+                    fb.b.ins().brif(of, slow, &[], join, &[r.into()]);
+                    fb.b.switch_to_block(slow);
+                    let r = self.bif_or_fail(fb, name, a, line, fail, true)?;
+                    fb.b.ins().jump(join, &[r.into()]);
+                    fb.b.switch_to_block(join);
+                    return Ok(fb.b.block_params(join)[0]);
+                }
                 let (r, of) = match name {
                     "+" => {
                         let x = fb.b.ins().iadd_imm_s(a[0], -SMALL_TAG);
@@ -2785,7 +2921,7 @@ impl<M: Module> Emitter<'_, M> {
                 // The IR promises this is never reached; if it is, report a
                 // broken invariant rather than trap inside compiled code.
                 let st = fb.b.ins().iconst(WORD, abi::STATUS_INTERNAL as i64);
-                fb.b.ins().return_(&[st]);
+                fb.return_status(st);
             }
             Terminator::RecvWaitTimeout {
                 timeout,
@@ -2850,7 +2986,7 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.ins().brif(is2, suspend, &[], raised, &[]);
                 fb.b.switch_to_block(suspend);
                 let st = fb.b.ins().iconst(WORD, abi::status::WAIT as i64);
-                fb.b.ins().return_(&[st]);
+                fb.return_status(st);
                 fb.b.switch_to_block(raised);
                 let h = fb.b.ins().stack_load(WORD, WORD, out, 0);
                 self.enter_handler(fb, h);
@@ -2867,7 +3003,7 @@ impl<M: Module> Emitter<'_, M> {
         fb.ctx_store(s2, abi::CTX_STOP);
         let addr = w;
         let sig = self.sig(fb, 1);
-        fb.b.ins().return_call_indirect(sig, addr, &[x]);
+        fb.tail_call_indirect(sig, addr, &[x]);
     }
 
     /// A call: `cont` is `None` for a tail call, else the continuation and
@@ -2931,7 +3067,7 @@ impl<M: Module> Emitter<'_, M> {
                     .and_then(|v| v.get(fid.0 as usize))
                     .ok_or_else(|| CodegenError::new("call of an unknown local function"))?;
                 let fr = self.func_ref(fb, id);
-                fb.b.ins().return_call(fr, &vals);
+                fb.tail_call(fr, &vals);
             }
             Callee::Remote {
                 module,
@@ -2978,7 +3114,7 @@ impl<M: Module> Emitter<'_, M> {
                     self.undef(fb, module, name, &vals, line)?;
                     fb.b.switch_to_block(go);
                     let sig = self.sig(fb, vals.len());
-                    fb.b.ins().return_call_indirect(sig, addr, &vals);
+                    fb.tail_call_indirect(sig, addr, &vals);
                 }
             }
             Callee::Fun(fv) => {
@@ -3004,7 +3140,7 @@ impl<M: Module> Emitter<'_, M> {
                 self.enter_handler(fb, h);
                 fb.b.switch_to_block(go);
                 let sig = self.sig(fb, vals.len());
-                fb.b.ins().return_call_indirect(sig, addr, &vals);
+                fb.tail_call_indirect(sig, addr, &vals);
             }
         }
         let _ = self.plans;
@@ -3179,7 +3315,7 @@ impl<M: Module> Emitter<'_, M> {
         let sig = self.sig(fb, n + 1);
         let mut a = vals.clone();
         a.push(fun);
-        fb.b.ins().return_call_indirect(sig, code, &a);
+        fb.tail_call_indirect(sig, code, &a);
         // Export funs, then errors.
         fb.b.switch_to_block(other);
         let nn = fb.b.ins().iconst(cl::types::I32, n as i64);
@@ -3190,7 +3326,7 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.ins().brif(code, go, &[], bad, &[]);
         fb.b.switch_to_block(go);
         let sig = self.sig(fb, n);
-        fb.b.ins().return_call_indirect(sig, code, &vals);
+        fb.tail_call_indirect(sig, code, &vals);
         fb.b.switch_to_block(bad);
         let ap = self.spill_args(fb, &vals);
         let nn = fb.b.ins().iconst(cl::types::I32, n as i64);
