@@ -1039,6 +1039,10 @@ struct Fb<'b> {
     /// and after a return to the scheduler (see [`Fb::sync_out`]).
     htop: Variable,
     stop: Variable,
+    /// In a function's entry region: the block after the entry block,
+    /// taking the state and the arguments, where a call of the function
+    /// itself can jump (no epilogue, no prologue).
+    self_entry: Option<cl::Block>,
     /// Blocks made by [`Fb::block`] are laid out cold while this is above
     /// zero (the float paths behind an integer fast path).
     cold: u32,
@@ -1192,6 +1196,7 @@ impl<M: Module> Emitter<'_, M> {
                 ctx_here: None,
                 htop,
                 stop,
+                self_entry: None,
                 cold: 0,
                 vars: HashMap::new(),
                 blocks: HashMap::new(),
@@ -1377,7 +1382,19 @@ impl<M: Module> Emitter<'_, M> {
         let first = self.block(fb, r.entry);
         match r.kind {
             Kind::Entry => {
-                let args: Vec<cl::Value> = params.clone();
+                let body = fb.b.create_block();
+                for _ in 0..all.len() {
+                    fb.b.append_block_param(body, WORD);
+                }
+                fb.b.ins().jump(body, &bargs(&all));
+                fb.b.switch_to_block(body);
+                let all = fb.b.block_params(body).to_vec();
+                fb.b.def_var(fb.htop, all[0]);
+                fb.b.def_var(fb.stop, all[1]);
+                if self.f.env_len == 0 {
+                    fb.self_entry = Some(body);
+                }
+                let args: Vec<cl::Value> = all[abi::STATE_PARAMS..].to_vec();
                 for (v, &a) in self.f.blocks[0].params.iter().zip(&args) {
                     self.set(fb, *v, a);
                 }
@@ -1481,10 +1498,10 @@ impl<M: Module> Emitter<'_, M> {
         self.out.max_x = self.out.max_x.max(uniq.len());
         let htop = fb.ctx_load(abi::CTX_HTOP);
         let stop = fb.ctx_load(abi::CTX_STOP);
-        let free = fb.b.ins().isub(stop, htop);
-        let short =
-            fb.b.ins()
-                .icmp_imm_s(IntCC::UnsignedLessThan, free, (need * 8) as i64);
+        // `stop - need` is also the stack top after a push of `need`
+        // words: one value for the check and the push.
+        let low = fb.b.ins().iadd_imm_s(stop, -((need * 8) as i64));
+        let short = fb.b.ins().icmp(IntCC::UnsignedLessThan, low, htop);
         let gc = fb.b.create_block();
         // `ok` receives the heap and stack tops, as the check read them or
         // as the collection left them.
@@ -3060,6 +3077,13 @@ impl<M: Module> Emitter<'_, M> {
         }
         let vals: Vec<cl::Value> = args.iter().map(|v| self.get(fb, *v)).collect();
         match callee {
+            Callee::Local(fid) if *fid == self.fid && fb.self_entry.is_some() => {
+                // The function calling itself from its entry region: a
+                // jump back to its start, in the same native frame.
+                let body = fb.self_entry.ok_or_else(|| CodegenError::new("no entry"))?;
+                let a = fb.state_args(&vals);
+                fb.b.ins().jump(body, &bargs(&a));
+            }
             Callee::Local(fid) => {
                 let id = *self
                     .entry_ids
