@@ -106,6 +106,10 @@ pub(crate) struct ProcessTable {
     alloc_ix: AtomicU64,
     free_ix: AtomicU64,
     live: AtomicUsize,
+    /// One past the highest slot ever published: slots above are unused,
+    /// so a walk of the table (shutdown, `processes/0`) stops here instead
+    /// of reading every page of a table sized for the process limit.
+    high: AtomicUsize,
     /// The slot taken by `reserve_exact`, plus one (0: none), while its
     /// skip marker may still wait in the ring.
     exact: AtomicUsize,
@@ -128,6 +132,7 @@ impl ProcessTable {
             // Every position starts full.
             free_ix: AtomicU64::new(size as u64),
             live: AtomicUsize::new(0),
+            high: AtomicUsize::new(0),
             exact: AtomicUsize::new(0),
         }
     }
@@ -258,6 +263,9 @@ impl ProcessTable {
     pub(crate) fn publish(&self, index: usize, p: Arc<ProcShared>) {
         let old = self.lock(index);
         debug_assert_eq!(old, 0, "publishing into a used slot");
+        if self.high.load(Ordering::Relaxed) <= index {
+            self.high.fetch_max(index + 1, Ordering::AcqRel);
+        }
         self.unlock(index, Arc::into_raw(p) as usize);
     }
 
@@ -324,7 +332,7 @@ impl ProcessTable {
     /// Every live process (for shutdown and `processes/0`).
     pub(crate) fn all(&self) -> Vec<Arc<ProcShared>> {
         let mut out = Vec::new();
-        for index in 0..self.size {
+        for index in 0..self.high.load(Ordering::Acquire) {
             if self.slots[index].load(Ordering::Relaxed) == 0 {
                 continue;
             }
@@ -338,7 +346,8 @@ impl ProcessTable {
 
 impl Drop for ProcessTable {
     fn drop(&mut self) {
-        for s in self.slots.iter_mut() {
+        let high = *self.high.get_mut();
+        for s in self.slots[..high].iter_mut() {
             let v = *s.get_mut() & !LOCKED;
             if v != 0 {
                 // SAFETY: the slot owns this count (see `clone_locked`).
