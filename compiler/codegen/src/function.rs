@@ -134,6 +134,9 @@ struct Plan {
     /// arithmetic on them as float instructions, which raise `badarith`
     /// without a BIF entry in the stack trace.
     floats: std::collections::HashSet<ir::Value>,
+    /// Blocks that only lead to a match failure: laid out after the hot
+    /// code.
+    cold: Vec<bool>,
 }
 
 fn plan(m: &ir::Module, f: &ir::Function) -> Result<Plan, CodegenError> {
@@ -343,7 +346,31 @@ fn plan(m: &ir::Module, f: &ir::Function) -> Result<Plan, CodegenError> {
             break;
         }
     }
+    // A block is cold when it fails a match, or jumps (doing nothing
+    // else that allocates or calls) only to a cold block.
+    let mut cold = vec![false; n];
+    loop {
+        let mut changed = false;
+        for (i, b) in f.blocks.iter().enumerate() {
+            if cold[i] || i == 0 {
+                continue;
+            }
+            let c = match &b.term {
+                Terminator::MatchFail { .. } => true,
+                Terminator::Jump { target, .. } => cold[target.block.0 as usize],
+                _ => false,
+            };
+            if c {
+                cold[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
     Ok(Plan {
+        cold,
         number_literals,
         floats,
         region_of,
@@ -1722,6 +1749,9 @@ impl<M: Module> Emitter<'_, M> {
     fn emit_block(&mut self, fb: &mut Fb, bid: BlockId) -> Result<(), CodegenError> {
         let blk = self.f.block(bid);
         let cb = self.block(fb, bid);
+        if self.p.cold[bid.0 as usize] && self.p.regions[self.region].entry != bid {
+            fb.b.set_cold_block(cb);
+        }
         fb.b.switch_to_block(cb);
         let ps = fb.b.block_params(cb).to_vec();
         for (v, &x) in blk.params.iter().zip(&ps) {
