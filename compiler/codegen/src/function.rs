@@ -139,7 +139,11 @@ struct Plan {
     cold: Vec<bool>,
 }
 
-fn plan(m: &ir::Module, f: &ir::Function) -> Result<Plan, CodegenError> {
+fn plan(
+    m: &ir::Module,
+    f: &ir::Function,
+    floats: &std::collections::HashSet<ir::Value>,
+) -> Result<Plan, CodegenError> {
     let n = f.blocks.len();
     if n == 0 {
         return Err(CodegenError::new(format!(
@@ -314,38 +318,7 @@ fn plan(m: &ir::Module, f: &ir::Function) -> Result<Plan, CodegenError> {
             }
         }
     }
-    let mut floats = std::collections::HashSet::new();
-    for b in &f.blocks {
-        for i in &b.insts {
-            if let Op::Const(Const::Lit(l)) = &i.op
-                && matches!(m.literals.get(l.0 as usize), Some(ir::Term::Float(_)))
-                && let Some(&v) = i.results.first()
-            {
-                floats.insert(v);
-            }
-        }
-    }
-    // Arithmetic results, to a fixed point (blocks are not in dominance
-    // order).
-    loop {
-        let before = floats.len();
-        for b in &f.blocks {
-            for i in &b.insts {
-                if let Op::Bif { name, args } = &i.op
-                    && args.len() == 2
-                    && (&**name == "/"
-                        || (matches!(&**name, "+" | "-" | "*")
-                            && args.iter().any(|a| floats.contains(a))))
-                    && let Some(&v) = i.results.first()
-                {
-                    floats.insert(v);
-                }
-            }
-        }
-        if floats.len() == before {
-            break;
-        }
-    }
+    let floats = floats.clone();
     // A block is cold when it fails a match, or jumps (doing nothing
     // else that allocates or calls) only to a cold block.
     let mut cold = vec![false; n];
@@ -416,8 +389,9 @@ pub fn compile_program<M: Module>(
     let mut plans: Vec<Vec<Plan>> = Vec::new();
     for m in modules {
         let mut v = Vec::new();
-        for f in &m.functions {
-            v.push(plan(m, f)?);
+        let floats = crate::types::floats(m);
+        for (f, fl) in m.functions.iter().zip(&floats) {
+            v.push(plan(m, f, fl)?);
         }
         plans.push(v);
     }

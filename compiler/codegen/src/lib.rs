@@ -38,6 +38,7 @@ pub mod abi;
 pub mod function;
 pub mod jit;
 pub mod object;
+mod types;
 
 use coral_ir as ir;
 use cranelift_module::{DataId, FuncId, Module};
