@@ -137,6 +137,151 @@ struct Plan {
     /// Blocks that only lead to a match failure: laid out after the hot
     /// code.
     cold: Vec<bool>,
+    /// Unboxed floats (see [`FloatPlan`]).
+    fp: FloatPlan,
+}
+
+/// Float arithmetic kept in registers. An operation whose operands are all
+/// known floats or number literals (a "pure" float operation) runs on
+/// `f64`s with no type test, and its result is kept as an `f64` for later
+/// pure operations of the same region; it is boxed on the heap only when
+/// something else uses it (a call, a frame, a data structure, a
+/// comparison the runtime makes).
+#[derive(Default)]
+struct FloatPlan {
+    /// Number literals as `f64`s: float literals, and integer literals
+    /// an `f64` holds exactly.
+    consts: HashMap<ir::Value, f64>,
+    /// Results of pure float operations, and the block that defines each.
+    defs: HashMap<ir::Value, BlockId>,
+    /// Those results nothing needs as a term: never boxed.
+    boxless: std::collections::HashSet<ir::Value>,
+}
+
+impl FloatPlan {
+    fn operand(&self, floats: &std::collections::HashSet<ir::Value>, v: ir::Value) -> bool {
+        floats.contains(&v) || self.consts.contains_key(&v)
+    }
+
+    /// `name(args)` is a pure float operation giving `res`.
+    fn pure_arith(
+        &self,
+        floats: &std::collections::HashSet<ir::Value>,
+        name: &str,
+        args: &[ir::Value],
+        res: Option<ir::Value>,
+    ) -> bool {
+        matches!(name, "+" | "-" | "*" | "/")
+            && args.len() == 2
+            && res.is_some_and(|r| floats.contains(&r))
+            && args.iter().all(|&a| self.operand(floats, a))
+            && args.iter().any(|a| floats.contains(a))
+    }
+
+    /// `name(args)` is a comparison of two floats or number literals, at
+    /// least one a float.
+    fn pure_compare(
+        &self,
+        floats: &std::collections::HashSet<ir::Value>,
+        name: &str,
+        args: &[ir::Value],
+    ) -> bool {
+        matches!(name, "<" | ">" | "=<" | ">=")
+            && args.len() == 2
+            && args.iter().all(|&a| self.operand(floats, a))
+            && args.iter().any(|a| floats.contains(a))
+    }
+}
+
+fn float_plan(
+    m: &ir::Module,
+    f: &ir::Function,
+    floats: &std::collections::HashSet<ir::Value>,
+    live_sets: &[&Vec<ir::Value>],
+) -> FloatPlan {
+    let mut fp = FloatPlan::default();
+    for b in &f.blocks {
+        for i in &b.insts {
+            let Some(&r) = i.results.first() else {
+                continue;
+            };
+            match &i.op {
+                Op::Const(Const::Int(k)) if k.unsigned_abs() <= 1 << 53 => {
+                    fp.consts.insert(r, *k as f64);
+                }
+                Op::Const(Const::Lit(l)) => {
+                    if let Some(ir::Term::Float(x)) = m.literals.get(l.0 as usize) {
+                        fp.consts.insert(r, f64::from_bits(*x));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for (bi, b) in f.blocks.iter().enumerate() {
+        for i in &b.insts {
+            if let Op::Bif { name, args } = &i.op
+                && fp.pure_arith(floats, name, args, i.results.first().copied())
+            {
+                fp.defs.insert(i.results[0], BlockId(bi as u32));
+            }
+        }
+        if let Terminator::Guard {
+            op: Op::Bif { name, args },
+            ok,
+            ..
+        } = &b.term
+            && let Some(&r) = f.block(*ok).params.first()
+            && fp.pure_arith(floats, name, args, Some(r))
+        {
+            fp.defs.insert(r, *ok);
+        }
+    }
+    // Uses that need a term.
+    let mut boxed = std::collections::HashSet::new();
+    for b in &f.blocks {
+        for i in &b.insts {
+            let pure = match &i.op {
+                Op::Bif { name, args } => {
+                    fp.pure_arith(floats, name, args, i.results.first().copied())
+                        || fp.pure_compare(floats, name, args)
+                }
+                _ => false,
+            };
+            if !pure {
+                i.op.for_each_use(|v| {
+                    boxed.insert(v);
+                });
+            }
+        }
+        match &b.term {
+            Terminator::Guard {
+                op: Op::Bif { name, args },
+                ok,
+                fail,
+            } => {
+                let r = f.block(*ok).params.first().copied();
+                if !fp.pure_arith(floats, name, args, r) && !fp.pure_compare(floats, name, args) {
+                    boxed.extend(args.iter().copied());
+                }
+                boxed.extend(fail.args.iter().copied());
+            }
+            t => t.for_each_use(|v| {
+                boxed.insert(v);
+            }),
+        }
+        boxed.extend(b.live_through.iter().copied());
+    }
+    for l in live_sets {
+        boxed.extend(l.iter().copied());
+    }
+    fp.boxless = fp
+        .defs
+        .keys()
+        .filter(|v| !boxed.contains(v))
+        .copied()
+        .collect();
+    fp
 }
 
 fn plan(
@@ -319,6 +464,15 @@ fn plan(
         }
     }
     let floats = floats.clone();
+    let fp = {
+        let mut sets: Vec<&Vec<ir::Value>> = cont_live.values().chain(try_live.values()).collect();
+        let entry_live: Vec<Vec<ir::Value>> = kinds
+            .keys()
+            .map(|e| l.live_in[e.0 as usize].clone())
+            .collect();
+        sets.extend(entry_live.iter());
+        float_plan(m, f, &floats, &sets)
+    };
     // A block is cold when it fails a match, or jumps (doing nothing
     // else that allocates or calls) only to a cold block.
     let mut cold = vec![false; n];
@@ -343,6 +497,7 @@ fn plan(
         }
     }
     Ok(Plan {
+        fp,
         cold,
         number_literals,
         floats,
@@ -1048,6 +1203,8 @@ struct Fb<'b> {
     /// zero (the float paths behind an integer fast path).
     cold: u32,
     vars: HashMap<ir::Value, Variable>,
+    /// The `f64` of each result of a pure float operation of the region.
+    fvars: HashMap<ir::Value, Variable>,
     blocks: HashMap<BlockId, cl::Block>,
     funcs: HashMap<FuncId, FuncRef>,
     sigs: HashMap<usize, SigRef>,
@@ -1200,6 +1357,7 @@ impl<M: Module> Emitter<'_, M> {
                 self_entry: None,
                 cold: 0,
                 vars: HashMap::new(),
+                fvars: HashMap::new(),
                 blocks: HashMap::new(),
                 funcs: HashMap::new(),
                 sigs: HashMap::new(),
@@ -1230,6 +1388,117 @@ impl<M: Module> Emitter<'_, M> {
     fn set(&self, fb: &mut Fb, v: ir::Value, val: cl::Value) {
         let x = self.var(fb, v);
         fb.b.def_var(x, val);
+    }
+
+    fn fvar(&self, fb: &mut Fb, v: ir::Value) -> Variable {
+        if let Some(&x) = fb.fvars.get(&v) {
+            return x;
+        }
+        let x = fb.b.declare_var(cl::types::F64);
+        fb.fvars.insert(v, x);
+        x
+    }
+
+    /// The `f64` of an operand of a pure float operation: a literal, a
+    /// result kept unboxed in this region, or a boxed float's value.
+    fn fval(&mut self, fb: &mut Fb, v: ir::Value) -> cl::Value {
+        if let Some(&c) = self.p.fp.consts.get(&v) {
+            return fb.b.ins().f64const(c);
+        }
+        if let Some(&d) = self.p.fp.defs.get(&v)
+            && self.p.region_of[d.0 as usize] == Some(self.region)
+        {
+            let x = self.fvar(fb, v);
+            return fb.b.use_var(x);
+        }
+        let t = self.get(fb, v);
+        fb.b.ins().load(
+            cl::types::F64,
+            MemFlagsData::trusted(),
+            t,
+            8 - TAG_BOXED as i32,
+        )
+    }
+
+    /// A pure float operation: `f64` arithmetic with no type test. A
+    /// result that is not finite fails (to `fail`, or raising `badarith`
+    /// as BEAM's float instructions do). The result is boxed unless
+    /// nothing needs it as a term; `live` are the values to keep if boxing
+    /// must collect. Returns the term (`[]` for an unboxed result).
+    #[allow(clippy::too_many_arguments)]
+    fn float_op(
+        &mut self,
+        fb: &mut Fb,
+        name: &str,
+        args: &[ir::Value],
+        res: ir::Value,
+        line: Option<u32>,
+        fail: Option<(cl::Block, Vec<cl::Value>)>,
+        live: &[ir::Value],
+    ) -> Result<cl::Value, CodegenError> {
+        let x = self.fval(fb, args[0]);
+        let y = self.fval(fb, args[1]);
+        let r = match name {
+            "+" => fb.b.ins().fadd(x, y),
+            "-" => fb.b.ins().fsub(x, y),
+            "*" => fb.b.ins().fmul(x, y),
+            _ => fb.b.ins().fdiv(x, y),
+        };
+        let z = fb.b.ins().fsub(r, r);
+        let finite = fb.b.ins().fcmp(cl::condcodes::FloatCC::Ordered, z, z);
+        let ok = fb.block();
+        let bad = fb.b.create_block();
+        fb.b.set_cold_block(bad);
+        fb.b.ins().brif(finite, ok, &[], bad, &[]);
+        fb.b.switch_to_block(bad);
+        match fail {
+            Some((b, a)) => {
+                fb.b.ins().jump(b, &bargs(&a));
+            }
+            None => {
+                let c = fb.ctx();
+                let class = fb.b.ins().iconst(WORD, 0);
+                let reason = self.target.atom("badarith")? as i64;
+                let reason = fb.b.ins().iconst(WORD, reason);
+                let loc = self.location(line);
+                let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
+                let h = self.call_rt(fb, &abi::RAISE, &[c, class, reason, lv])?;
+                self.enter_handler(fb, h);
+            }
+        }
+        fb.b.switch_to_block(ok);
+        let fv = self.fvar(fb, res);
+        fb.b.def_var(fv, r);
+        if self.p.fp.boxless.contains(&res) {
+            return Ok(fb.b.ins().iconst(WORD, NIL));
+        }
+        let keep: Vec<ir::Value> = live
+            .iter()
+            .filter(|v| !self.p.fp.boxless.contains(v))
+            .copied()
+            .collect();
+        self.ensure_space(fb, 2, &keep)?;
+        let hp = fb.ctx_load(abi::CTX_HTOP);
+        let h = fb.b.ins().iconst(WORD, header_word(HeaderKind::Float, 1));
+        fb.b.ins().store(MemFlagsData::trusted(), h, hp, 0);
+        fb.b.ins().store(MemFlagsData::trusted(), r, hp, 8);
+        let nh = fb.b.ins().iadd_imm_s(hp, 16);
+        fb.ctx_store(nh, abi::CTX_HTOP);
+        Ok(fb.b.ins().bor_imm_s(hp, TAG_BOXED))
+    }
+
+    /// A comparison of two floats or number literals, as a condition.
+    fn float_cmp(&mut self, fb: &mut Fb, name: &str, a: ir::Value, b: ir::Value) -> cl::Value {
+        use cl::condcodes::FloatCC;
+        let x = self.fval(fb, a);
+        let y = self.fval(fb, b);
+        let cc = match name {
+            "<" => FloatCC::LessThan,
+            ">" => FloatCC::GreaterThan,
+            "=<" => FloatCC::LessThanOrEqual,
+            _ => FloatCC::GreaterThanOrEqual,
+        };
+        fb.b.ins().fcmp(cc, x, y)
     }
 
     fn func_ref(&mut self, fb: &mut Fb, id: FuncId) -> FuncRef {
@@ -1492,7 +1761,8 @@ impl<M: Module> Emitter<'_, M> {
     ) -> Result<(), CodegenError> {
         let mut uniq: Vec<ir::Value> = Vec::new();
         for v in live {
-            if !uniq.contains(v) {
+            // An unboxed float is no term: the collection does not see it.
+            if !uniq.contains(v) && !self.p.fp.boxless.contains(v) {
                 uniq.push(*v);
             }
         }
@@ -1765,6 +2035,15 @@ impl<M: Module> Emitter<'_, M> {
             self.live_now = None;
         }
         match fused {
+            Some((name, a, b)) if self.p.fp.pure_compare(&self.p.floats, &name, &[a, b]) => {
+                let Terminator::Branch { then, else_, .. } = &blk.term else {
+                    return Err(CodegenError::new("fused comparison without a branch"));
+                };
+                let c = self.float_cmp(fb, &name, a, b);
+                let t = self.edge(fb, then, false);
+                let e = self.edge(fb, else_, false);
+                fb.b.ins().brif(c, t.0, &bargs(&t.1), e.0, &bargs(&e.1));
+            }
             Some((name, a, b)) => {
                 let Terminator::Branch { then, else_, .. } = &blk.term else {
                     return Err(CodegenError::new("fused comparison without a branch"));
@@ -2393,6 +2672,19 @@ impl<M: Module> Emitter<'_, M> {
                 let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
                 self.set(fb, res.ok_or_else(no_result)?, t);
             }
+            Op::Bif { name, args }
+                if self.p.fp.pure_arith(&self.p.floats, name, args, res) =>
+            {
+                let live = self.live_now.clone().unwrap_or_default();
+                let r = res.ok_or_else(no_result)?;
+                let t = self.float_op(fb, name, args, r, inst.line, None, &live)?;
+                self.set(fb, r, t);
+            }
+            Op::Bif { name, args } if self.p.fp.pure_compare(&self.p.floats, name, args) => {
+                let c = self.float_cmp(fb, name, args[0], args[1]);
+                let t = self.bool_term(fb, c);
+                self.set(fb, res.ok_or_else(no_result)?, t);
+            }
             Op::Bif { name, args } => {
                 let lit = |i: usize| {
                     args.get(i)
@@ -2768,7 +3060,22 @@ impl<M: Module> Emitter<'_, M> {
                 } else {
                     return Err(CodegenError::new("guard success block in another region"));
                 };
+                let okp = self.f.block(*ok).params.first().copied();
                 match op {
+                    Op::Bif { name, args }
+                        if okp.is_some()
+                            && self.p.fp.pure_arith(&self.p.floats, name, args, okp) =>
+                    {
+                        let live = self.live_before(bid, self.f.block(bid).insts.len());
+                        let r = okp.ok_or_else(|| CodegenError::new("guard without a result"))?;
+                        let t = self.float_op(fb, name, args, r, None, Some((fbk, fargs)), &live)?;
+                        fb.b.ins().jump(okb, &[t.into()]);
+                    }
+                    Op::Bif { name, args } if self.p.fp.pure_compare(&self.p.floats, name, args) => {
+                        let c = self.float_cmp(fb, name, args[0], args[1]);
+                        let t = self.bool_term(fb, c);
+                        fb.b.ins().jump(okb, &[t.into()]);
+                    }
                     Op::Bif { name, args } => {
                         let vals: Vec<cl::Value> = args.iter().map(|v| self.get(fb, *v)).collect();
                         let r = self.inline_bif(fb, name, &vals, None, Some((fbk, fargs)))?;
