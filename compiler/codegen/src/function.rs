@@ -705,6 +705,7 @@ pub fn compile_program<M: Module>(
                     region: ri,
                     live_now: None,
                     plain_raise: false,
+                    inner_copy: false,
                 };
                 e.define_region(&mut ctx, &mut fctx, want_clif)?;
             }
@@ -1181,6 +1182,10 @@ struct Emitter<'a, M: Module> {
     /// current function without a BIF entry first (BEAM's `+`/`-` with a
     /// literal operand and `/` are instructions, not BIF calls).
     plain_raise: bool,
+    /// Emitting the inner copy of a continuation region (see
+    /// `emit_region`): its frame descriptors are registered by the
+    /// region's own function.
+    inner_copy: bool,
 }
 
 /// State while building one Cranelift function.
@@ -1195,10 +1200,19 @@ struct Fb<'b> {
     /// and after a return to the scheduler (see [`Fb::sync_out`]).
     htop: Variable,
     stop: Variable,
+    /// The reductions left, read from the context when the native function
+    /// starts and written back when it leaves (a tail call, a return to the
+    /// scheduler) or calls the runtime: a loop inside one native function
+    /// counts in a register.
+    reds: Variable,
     /// In a function's entry region: the block after the entry block,
     /// taking the state and the arguments, where a call of the function
     /// itself can jump (no epilogue, no prologue).
     self_entry: Option<cl::Block>,
+    /// Continuations of the function's calls of itself emitted inside this
+    /// native function: their functions and entry blocks (which take the
+    /// state and the result).
+    inner: Vec<(FuncId, cl::Block)>,
     /// Blocks made by [`Fb::block`] are laid out cold while this is above
     /// zero (the float paths behind an integer fast path).
     cold: u32,
@@ -1252,6 +1266,19 @@ impl Fb<'_> {
         let st = self.b.use_var(self.stop);
         self.b.ins().store(MemFlagsData::trusted(), h, c, abi::CTX_HTOP);
         self.b.ins().store(MemFlagsData::trusted(), st, c, abi::CTX_STOP);
+        self.store_reds();
+    }
+
+    fn store_reds(&mut self) {
+        let c = self.ctx();
+        let r = self.b.use_var(self.reds);
+        self.b.ins().store(MemFlagsData::trusted(), r, c, abi::CTX_REDS);
+    }
+
+    fn load_reds(&mut self) {
+        let c = self.ctx();
+        let r = self.b.ins().load(WORD, MemFlagsData::trusted(), c, abi::CTX_REDS);
+        self.b.def_var(self.reds, r);
     }
 
     /// Reads the heap and stack tops back from the context (a runtime call
@@ -1262,12 +1289,14 @@ impl Fb<'_> {
         let st = self.b.ins().load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
         self.b.def_var(self.htop, h);
         self.b.def_var(self.stop, st);
+        self.load_reds();
     }
 
     fn top_var(&self, offset: i32) -> Option<Variable> {
         match offset {
             abi::CTX_HTOP => Some(self.htop),
             abi::CTX_STOP => Some(self.stop),
+            abi::CTX_REDS => Some(self.reds),
             _ => None,
         }
     }
@@ -1290,12 +1319,14 @@ impl Fb<'_> {
 
     /// A tail call of an Erlang function: the state, then `args`.
     fn tail_call(&mut self, f: FuncRef, args: &[cl::Value]) {
+        self.store_reds();
         let a = self.state_args(args);
         self.b.ins().return_call(f, &a);
     }
 
     /// A tail call through a code address.
     fn tail_call_indirect(&mut self, sig: SigRef, addr: cl::Value, args: &[cl::Value]) {
+        self.store_reds();
         let a = self.state_args(args);
         self.b.ins().return_call_indirect(sig, addr, &a);
     }
@@ -1349,12 +1380,15 @@ impl<M: Module> Emitter<'_, M> {
             let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
             let htop = b.declare_var(WORD);
             let stop = b.declare_var(WORD);
+            let reds = b.declare_var(WORD);
             let mut fb = Fb {
                 b,
                 ctx_here: None,
                 htop,
                 stop,
+                reds,
                 self_entry: None,
+                inner: Vec::new(),
                 cold: 0,
                 vars: HashMap::new(),
                 fvars: HashMap::new(),
@@ -1648,6 +1682,7 @@ impl<M: Module> Emitter<'_, M> {
         let all = fb.b.block_params(entry).to_vec();
         fb.b.def_var(fb.htop, all[0]);
         fb.b.def_var(fb.stop, all[1]);
+        fb.load_reds();
         let params = all[abi::STATE_PARAMS..].to_vec();
         let first = self.block(fb, r.entry);
         match r.kind {
@@ -1677,40 +1712,7 @@ impl<M: Module> Emitter<'_, M> {
                 let args: Vec<cl::Value> = vals.iter().map(|v| self.get(fb, *v)).collect();
                 fb.b.ins().jump(first, &bargs(&args));
             }
-            Kind::Cont => {
-                let live = self.p.cont_live.get(&r.entry).cloned().unwrap_or_default();
-                let stop = fb.ctx_load(abi::CTX_STOP);
-                for (i, v) in live.iter().enumerate() {
-                    let x =
-                        fb.b.ins()
-                            .load(WORD, MemFlagsData::trusted(), stop, (8 * i) as i32);
-                    self.set(fb, *v, x);
-                }
-                let s2 = fb.b.ins().iadd_imm_s(stop, (8 * live.len()) as i64);
-                fb.ctx_store(s2, abi::CTX_STOP);
-                let waits = self.f.blocks.iter().any(|b| {
-                    matches!(&b.term, Terminator::RecvWaitTimeout { cont, .. } if *cont == r.entry)
-                });
-                if waits {
-                    // Entered by the scheduler (with `NON_VALUE`) after the
-                    // process waited: ask whether the timeout fired.
-                    let resumed = fb.b.ins().icmp_imm_s(IntCC::Equal, params[0], NON_VALUE);
-                    let ask = fb.b.create_block();
-                    fb.b.set_cold_block(ask);
-                    let go = fb.b.create_block();
-                    fb.b.append_block_param(go, WORD);
-                    fb.b.ins().brif(resumed, ask, &[], go, &[params[0].into()]);
-                    fb.b.switch_to_block(ask);
-                    let c = fb.ctx();
-                    let v = self.call_rt(fb, &abi::RECV_RESUMED, &[c])?;
-                    fb.b.ins().jump(go, &[v.into()]);
-                    fb.b.switch_to_block(go);
-                    let v = fb.b.block_params(go)[0];
-                    fb.b.ins().jump(first, &bargs(&[v]));
-                } else {
-                    fb.b.ins().jump(first, &bargs(&[params[0]]));
-                }
-            }
+            Kind::Cont => self.enter_cont(fb, first, params[0])?,
             Kind::Handler => {
                 let live = self.p.try_live.get(&r.entry).cloned().unwrap_or_default();
                 let stop = fb.ctx_load(abi::CTX_STOP);
@@ -1741,12 +1743,100 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.ins().jump(first, &bargs(&params[..bp]));
             }
         }
-        // Emit every block of the region.
+        // A function that calls itself keeps the continuations of those
+        // calls inside its entry's native function too: a return there
+        // that finds one of them on the stack jumps to it directly.
         let ri = self.region;
+        let mut inner = Vec::new();
+        if r.kind == Kind::Entry && fb.self_entry.is_some() {
+            for (ci, c) in self.p.regions.iter().enumerate() {
+                let self_call = c.kind == Kind::Cont
+                    && self.f.blocks.iter().any(|b| {
+                        matches!(&b.term, Terminator::Call { callee: Callee::Local(g), cont, .. }
+                            if *g == self.fid && *cont == c.entry)
+                    });
+                if let (true, Some(id)) = (self_call, c.id) {
+                    let ib = fb.b.create_block();
+                    for _ in 0..abi::STATE_PARAMS + 1 {
+                        fb.b.append_block_param(ib, WORD);
+                    }
+                    fb.inner.push((id, ib));
+                    inner.push((ci, ib));
+                }
+            }
+        }
+        // Emit every block of the region.
         for (i, _) in self.f.blocks.iter().enumerate() {
             if self.p.region_of[i] == Some(ri) {
                 self.emit_block(fb, BlockId(i as u32))?;
             }
+        }
+        // The inner copies of the continuations (their own functions stay,
+        // for returns from elsewhere and for the scheduler).
+        for (ci, ib) in inner {
+            self.region = ci;
+            self.inner_copy = true;
+            fb.b.switch_to_block(ib);
+            let ps = fb.b.block_params(ib).to_vec();
+            fb.b.def_var(fb.htop, ps[0]);
+            fb.b.def_var(fb.stop, ps[1]);
+            let first = self.block(fb, self.p.regions[ci].entry);
+            let done = self.enter_cont(fb, first, ps[2]).and_then(|_| {
+                for (i, _) in self.f.blocks.iter().enumerate() {
+                    if self.p.region_of[i] == Some(ci) {
+                        self.emit_block(fb, BlockId(i as u32))?;
+                    }
+                }
+                Ok(())
+            });
+            self.region = ri;
+            self.inner_copy = false;
+            done?;
+        }
+        Ok(())
+    }
+
+    /// A continuation's entry: pops its frame's live values and goes on to
+    /// `first` with the result `res`.
+    fn enter_cont(
+        &mut self,
+        fb: &mut Fb,
+        first: cl::Block,
+        res: cl::Value,
+    ) -> Result<(), CodegenError> {
+        let entry = self.p.regions[self.region].entry;
+        let live = self.p.cont_live.get(&entry).cloned().unwrap_or_default();
+        let stop = fb.ctx_load(abi::CTX_STOP);
+        for (i, v) in live.iter().enumerate() {
+            let x = fb
+                .b
+                .ins()
+                .load(WORD, MemFlagsData::trusted(), stop, (8 * i) as i32);
+            self.set(fb, *v, x);
+        }
+        let s2 = fb.b.ins().iadd_imm_s(stop, (8 * live.len()) as i64);
+        fb.ctx_store(s2, abi::CTX_STOP);
+        let waits = self.f.blocks.iter().any(|b| {
+            matches!(&b.term, Terminator::RecvWaitTimeout { cont, .. } if *cont == entry)
+        });
+        if waits {
+            // Entered by the scheduler (with `NON_VALUE`) after the
+            // process waited: ask whether the timeout fired.
+            let resumed = fb.b.ins().icmp_imm_s(IntCC::Equal, res, NON_VALUE);
+            let ask = fb.b.create_block();
+            fb.b.set_cold_block(ask);
+            let go = fb.b.create_block();
+            fb.b.append_block_param(go, WORD);
+            fb.b.ins().brif(resumed, ask, &[], go, &[res.into()]);
+            fb.b.switch_to_block(ask);
+            let c = fb.ctx();
+            let v = self.call_rt(fb, &abi::RECV_RESUMED, &[c])?;
+            fb.b.ins().jump(go, &[v.into()]);
+            fb.b.switch_to_block(go);
+            let v = fb.b.block_params(go)[0];
+            fb.b.ins().jump(first, &bargs(&[v]));
+        } else {
+            fb.b.ins().jump(first, &bargs(&[res]));
         }
         Ok(())
     }
@@ -2099,6 +2189,12 @@ impl<M: Module> Emitter<'_, M> {
                 .id
                 .ok_or_else(|| CodegenError::new("undeclared region"))?;
             let args: Vec<cl::Value> = bc.args.iter().map(|v| self.get(fb, *v)).collect();
+            if let Some(body) = fb.self_entry {
+                // An inner continuation: the entry is in this function.
+                let a = fb.state_args(&args);
+                fb.b.ins().jump(body, &bargs(&a));
+                return Ok(());
+            }
             let fr = self.func_ref(fb, id);
             fb.tail_call(fr, &args);
             return Ok(());
@@ -3194,7 +3290,7 @@ impl<M: Module> Emitter<'_, M> {
                 }
                 self.push_frame(fb, hid, &slots);
                 let loc = self.location(self.f.line);
-                self.out.frames.push(FrameSpec {
+                self.frame_spec(FrameSpec {
                     func: hid,
                     size: (live.len() + 1) as u32,
                     live: (1..=live.len() as u32).collect(),
@@ -3272,7 +3368,7 @@ impl<M: Module> Emitter<'_, M> {
                 let slots: Vec<cl::Value> = live.iter().map(|v| self.get(fb, *v)).collect();
                 self.push_frame(fb, cid, &slots);
                 let loc = self.location(*line);
-                self.out.frames.push(FrameSpec {
+                self.frame_spec(FrameSpec {
                     func: cid,
                     size: live.len() as u32,
                     live: (0..live.len() as u32).collect(),
@@ -3323,12 +3419,30 @@ impl<M: Module> Emitter<'_, M> {
         Ok(())
     }
 
+    /// Registers the descriptor of a frame this code pushes (once: the
+    /// inner copy of a continuation pushes the frames its own function
+    /// does).
+    fn frame_spec(&mut self, spec: FrameSpec) {
+        if !self.inner_copy {
+            self.out.frames.push(spec);
+        }
+    }
+
     /// Pops the continuation and enters it with `x`.
     fn emit_return(&mut self, fb: &mut Fb, x: cl::Value) {
         let stop = fb.ctx_load(abi::CTX_STOP);
         let w = fb.b.ins().load(WORD, MemFlagsData::trusted(), stop, 0);
         let s2 = fb.b.ins().iadd_imm_s(stop, 8);
         fb.ctx_store(s2, abi::CTX_STOP);
+        for (id, ib) in fb.inner.clone() {
+            let fr = self.func_ref(fb, id);
+            let a = fb.b.ins().func_addr(WORD, fr);
+            let here = fb.b.ins().icmp(IntCC::Equal, w, a);
+            let next = fb.b.create_block();
+            let args = fb.state_args(&[x]);
+            fb.b.ins().brif(here, ib, &bargs(&args), next, &[]);
+            fb.b.switch_to_block(next);
+        }
         let addr = w;
         let sig = self.sig(fb, 1);
         fb.tail_call_indirect(sig, addr, &[x]);
@@ -3377,7 +3491,7 @@ impl<M: Module> Emitter<'_, M> {
             let slots: Vec<cl::Value> = live.iter().map(|v| self.get(fb, *v)).collect();
             self.push_frame(fb, cid, &slots);
             let loc = self.location(line);
-            self.out.frames.push(FrameSpec {
+            self.frame_spec(FrameSpec {
                 func: cid,
                 size: live.len() as u32,
                 live: (0..live.len() as u32).collect(),
