@@ -396,6 +396,10 @@ pub struct ProcessMemory {
     pub(crate) fullsweep_after: u32,
     pub(crate) minor_since_full: u32,
     pub(crate) verify: bool,
+    /// BEAM's `F_HEAP_GROW`: a full sweep left the young heap more than
+    /// three quarters full, so the next full sweep grows it one size even
+    /// if the data would fit.
+    pub(crate) heap_grow: bool,
     pub(crate) stats: GcStats,
     pub(crate) young: Block,
     pub(crate) fragments: Vec<HeapFragment>,
@@ -466,6 +470,7 @@ impl ProcessMemory {
             fullsweep_after: DEFAULT_FULLSWEEP_AFTER,
             minor_since_full: 0,
             verify: verify_from_env(),
+            heap_grow: false,
             stats: GcStats::default(),
         });
         m.sync_x();
