@@ -201,6 +201,27 @@ fn trace_callers(m: &ProcessMemory) -> Vec<LocationId> {
     out
 }
 
+/// The location of the frame on top of the stack, unless it is a catch
+/// frame or has none.
+fn top_caller(m: &ProcessMemory) -> Option<LocationId> {
+    let reader = global_frames().read();
+    let stack = m.stack();
+    let mut top = None;
+    let _ = walk_frames(stack, &reader, |f| {
+        let is_catch = f.descriptor.catch_slots().first().is_some_and(|&slot| {
+            Term::from_raw(stack[f.slot_offset(slot as usize)])
+                .catch_handler()
+                .is_some()
+        });
+        let loc = f.descriptor.location();
+        if !is_catch && loc.0 != u32::MAX {
+            top = Some(loc);
+        }
+        false
+    });
+    top
+}
+
 /// The frames on `stack_of`'s stack as stack-trace entries built in `out`
 /// (`process_info(P, current_stacktrace)`), innermost first, at most
 /// `BACKTRACE_DEPTH`.
@@ -271,8 +292,55 @@ fn deliver(m: &mut ProcessMemory, class: Class, reason: Term, raw: Term) -> usiz
 
 /// Builds `{Class, Frames}` for a fresh raise at `loc` (a `LocationId`,
 /// `u32::MAX` when unknown), the first entry showing `args` when given.
+/// A raise location with this bit set lists, after the raising function,
+/// the call its caller made (the frame on top of the stack), before the
+/// frames from the innermost catch down: BEAM's traces of a failed division
+/// (`/`, `div`, `rem`) do, those of other errors do not.
+pub const LOC_WITH_CALLER: u32 = 1 << 31;
+
+/// A raise location with this bit set is that of a failed division (`/`,
+/// `div`, `rem`) through [`coral_jit_raise_bif`], which traces it as BEAM
+/// does: a division by zero of a number (an integer for `div` and `rem`)
+/// lists the caller's call ([`LOC_WITH_CALLER`]); `div` and `rem` list
+/// their BIF entry, `/` only when an operand is no number and the
+/// function has a frame ([`LOC_IN_FRAME`]).
+pub const LOC_DIVISION: u32 = 1 << 30;
+
+/// With [`LOC_DIVISION`]: the raising function has made a call (BEAM has
+/// given it a stack frame).
+pub const LOC_IN_FRAME: u32 = 1 << 29;
+
+/// How BEAM traces a failed division `name(args)`: whether the trace has
+/// the BIF's entry, and whether it lists the caller's call.
+fn division_trace(m: &ProcessMemory, name: &str, args: &[Term], in_frame: bool) -> (bool, bool) {
+    let integer = |t: Term| t.small_value().is_some() || t.bignum(m).is_some();
+    let number = |t: Term| integer(t) || t.float_value(m).is_some();
+    let (Some(&dividend), Some(&divisor)) = (args.first(), args.get(1)) else {
+        return (true, false);
+    };
+    let zero =
+        divisor.small_value() == Some(0) || divisor.float_value(m).is_some_and(|f| f == 0.0);
+    if name == "/" {
+        let entry = in_frame && !(number(dividend) && number(divisor));
+        (entry, zero && number(dividend))
+    } else {
+        (true, zero && integer(dividend))
+    }
+}
+
 fn fresh_trace(m: &mut ProcessMemory, class: Class, loc: u32, args: Option<Term>) -> Term {
+    let with_caller = loc != u32::MAX && loc & LOC_WITH_CALLER != 0;
+    let loc = if with_caller {
+        loc & !LOC_WITH_CALLER
+    } else {
+        loc
+    };
     let mut callers = trace_callers(m);
+    if with_caller && let Some(top) = top_caller(m) {
+        if callers.first() != Some(&top) {
+            callers.insert(0, top);
+        }
+    }
     // A call that raised inside the catching function's own `try` (a BIF
     // such as `throw/1`) left its frame above the catch: that call site is
     // the raise location, listed once (BEAM has no frame there).
@@ -343,7 +411,24 @@ pub unsafe extern "C" fn coral_jit_raise_bif(
     let m = unsafe { ProcessMemory::from_context(ctx) };
     guarded(|| {
         let class = class_from_u64(class);
-        let raw = match bif::take_failure() {
+        let division = loc != u32::MAX && loc & LOC_DIVISION != 0;
+        let in_frame = division && loc & LOC_IN_FRAME != 0;
+        let mut loc = if division {
+            loc & !(LOC_DIVISION | LOC_IN_FRAME)
+        } else {
+            loc
+        };
+        let mut failure = bif::take_failure();
+        if division && let Some(bif::Failure::Bif(e, args)) = &failure {
+            let (entry, caller) = division_trace(m, e.name, args, in_frame);
+            if caller {
+                loc |= LOC_WITH_CALLER;
+            }
+            if !entry {
+                failure = None;
+            }
+        }
+        let raw = match failure {
             Some(bif::Failure::Args(args)) => fresh_trace(m, class, loc, Some(args)),
             Some(bif::Failure::Stack(st)) => m
                 .tuple(&[Term::atom(class.atom()), st])

@@ -706,6 +706,7 @@ pub fn compile_program<M: Module>(
                     live_now: None,
                     plain_raise: false,
                     inner_copy: false,
+                    with_caller: false,
                 };
                 e.define_region(&mut ctx, &mut fctx, want_clif)?;
             }
@@ -1182,6 +1183,9 @@ struct Emitter<'a, M: Module> {
     /// current function without a BIF entry first (BEAM's `+`/`-` with a
     /// literal operand and `/` are instructions, not BIF calls).
     plain_raise: bool,
+    /// The raise being emitted is of a failed division (see
+    /// `jit_support::LOC_DIVISION`).
+    with_caller: bool,
     /// Emitting the inner copy of a continuation region (see
     /// `emit_region`): its frame descriptors are registered by the
     /// region's own function.
@@ -1494,7 +1498,10 @@ impl<M: Module> Emitter<'_, M> {
                 let class = fb.b.ins().iconst(WORD, 0);
                 let reason = self.target.atom("badarith")? as i64;
                 let reason = fb.b.ins().iconst(WORD, reason);
-                let loc = self.location(line);
+                let mut loc = self.location(line);
+                if name == "/" && loc != u32::MAX {
+                    loc |= jit_support::LOC_WITH_CALLER;
+                }
                 let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
                 let h = self.call_rt(fb, &abi::RAISE, &[c, class, reason, lv])?;
                 self.enter_handler(fb, h);
@@ -2490,7 +2497,15 @@ impl<M: Module> Emitter<'_, M> {
     ) -> Result<(), CodegenError> {
         let class = fb.ctx_load(abi::CTX_EXC);
         let reason = fb.ctx_load(abi::CTX_EXC + 8);
-        let loc = self.location(line);
+        let mut loc = self.location(line);
+        if self.with_caller && loc != u32::MAX {
+            loc |= jit_support::LOC_DIVISION;
+            // After a call (in a continuation or a handler) BEAM's function
+            // has its stack frame.
+            if matches!(self.p.regions[self.region].kind, Kind::Cont | Kind::Handler) {
+                loc |= jit_support::LOC_IN_FRAME;
+            }
+        }
         let locv = fb.b.ins().iconst(cl::types::I32, loc as i64);
         let c = fb.ctx();
         let h = self.call_rt(fb, raise, &[c, class, reason, locv])?;
@@ -2551,11 +2566,16 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.set_cold_block(raise);
                 fb.b.ins().brif(bad, raise, &[], ok, &[]);
                 fb.b.switch_to_block(raise);
-                if self.plain_raise {
-                    self.raise_op_from_slot(fb, line)?;
+                // The runtime traces a failed division as BEAM does, by
+                // its operands (`jit_support::LOC_DIVISION`).
+                self.with_caller = matches!(name, "/" | "div" | "rem");
+                let raised = if self.plain_raise && !self.with_caller {
+                    self.raise_op_from_slot(fb, line)
                 } else {
-                    self.raise_from_slot(fb, line)?;
-                }
+                    self.raise_from_slot(fb, line)
+                };
+                self.with_caller = false;
+                raised?;
             }
         }
         fb.b.switch_to_block(ok);
