@@ -318,8 +318,7 @@ fn division_trace(m: &ProcessMemory, name: &str, args: &[Term], in_frame: bool) 
     let (Some(&dividend), Some(&divisor)) = (args.first(), args.get(1)) else {
         return (true, false);
     };
-    let zero =
-        divisor.small_value() == Some(0) || divisor.float_value(m).is_some_and(|f| f == 0.0);
+    let zero = divisor.small_value() == Some(0) || divisor.float_value(m).is_some_and(|f| f == 0.0);
     if name == "/" {
         let entry = in_frame && !(number(dividend) && number(divisor));
         (entry, zero && number(dividend))
@@ -336,10 +335,11 @@ fn fresh_trace(m: &mut ProcessMemory, class: Class, loc: u32, args: Option<Term>
         loc
     };
     let mut callers = trace_callers(m);
-    if with_caller && let Some(top) = top_caller(m) {
-        if callers.first() != Some(&top) {
-            callers.insert(0, top);
-        }
+    if with_caller
+        && let Some(top) = top_caller(m)
+        && callers.first() != Some(&top)
+    {
+        callers.insert(0, top);
     }
     // A call that raised inside the catching function's own `try` (a BIF
     // such as `throw/1`) left its frame above the catch: that call site is

@@ -836,8 +836,10 @@ fn stub_params(b: &FunctionBuilder, blk: cl::Block) -> (cl::Value, cl::Value, Ve
 /// Writes the heap and stack tops to the context (before a runtime call or
 /// a return to the scheduler).
 fn store_tops(b: &mut FunctionBuilder, c: cl::Value, htop: cl::Value, stop: cl::Value) {
-    b.ins().store(MemFlagsData::trusted(), htop, c, abi::CTX_HTOP);
-    b.ins().store(MemFlagsData::trusted(), stop, c, abi::CTX_STOP);
+    b.ins()
+        .store(MemFlagsData::trusted(), htop, c, abi::CTX_HTOP);
+    b.ins()
+        .store(MemFlagsData::trusted(), stop, c, abi::CTX_STOP);
 }
 
 fn define_done<M: Module>(
@@ -1268,20 +1270,29 @@ impl Fb<'_> {
         let c = self.ctx();
         let h = self.b.use_var(self.htop);
         let st = self.b.use_var(self.stop);
-        self.b.ins().store(MemFlagsData::trusted(), h, c, abi::CTX_HTOP);
-        self.b.ins().store(MemFlagsData::trusted(), st, c, abi::CTX_STOP);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), h, c, abi::CTX_HTOP);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), st, c, abi::CTX_STOP);
         self.store_reds();
     }
 
     fn store_reds(&mut self) {
         let c = self.ctx();
         let r = self.b.use_var(self.reds);
-        self.b.ins().store(MemFlagsData::trusted(), r, c, abi::CTX_REDS);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), r, c, abi::CTX_REDS);
     }
 
     fn load_reds(&mut self) {
         let c = self.ctx();
-        let r = self.b.ins().load(WORD, MemFlagsData::trusted(), c, abi::CTX_REDS);
+        let r = self
+            .b
+            .ins()
+            .load(WORD, MemFlagsData::trusted(), c, abi::CTX_REDS);
         self.b.def_var(self.reds, r);
     }
 
@@ -1289,8 +1300,14 @@ impl Fb<'_> {
     /// may have moved them).
     fn reload_tops(&mut self) {
         let c = self.ctx();
-        let h = self.b.ins().load(WORD, MemFlagsData::trusted(), c, abi::CTX_HTOP);
-        let st = self.b.ins().load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
+        let h = self
+            .b
+            .ins()
+            .load(WORD, MemFlagsData::trusted(), c, abi::CTX_HTOP);
+        let st = self
+            .b
+            .ins()
+            .load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
         self.b.def_var(self.htop, h);
         self.b.def_var(self.stop, st);
         self.load_reds();
@@ -1815,17 +1832,17 @@ impl<M: Module> Emitter<'_, M> {
         let live = self.p.cont_live.get(&entry).cloned().unwrap_or_default();
         let stop = fb.ctx_load(abi::CTX_STOP);
         for (i, v) in live.iter().enumerate() {
-            let x = fb
-                .b
-                .ins()
-                .load(WORD, MemFlagsData::trusted(), stop, (8 * i) as i32);
+            let x =
+                fb.b.ins()
+                    .load(WORD, MemFlagsData::trusted(), stop, (8 * i) as i32);
             self.set(fb, *v, x);
         }
         let s2 = fb.b.ins().iadd_imm_s(stop, (8 * live.len()) as i64);
         fb.ctx_store(s2, abi::CTX_STOP);
-        let waits = self.f.blocks.iter().any(|b| {
-            matches!(&b.term, Terminator::RecvWaitTimeout { cont, .. } if *cont == entry)
-        });
+        let waits =
+            self.f.blocks.iter().any(
+                |b| matches!(&b.term, Terminator::RecvWaitTimeout { cont, .. } if *cont == entry),
+            );
         if waits {
             // Entered by the scheduler (with `NON_VALUE`) after the
             // process waited: ask whether the timeout fired.
@@ -2788,9 +2805,7 @@ impl<M: Module> Emitter<'_, M> {
                 let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
                 self.set(fb, res.ok_or_else(no_result)?, t);
             }
-            Op::Bif { name, args }
-                if self.p.fp.pure_arith(&self.p.floats, name, args, res) =>
-            {
+            Op::Bif { name, args } if self.p.fp.pure_arith(&self.p.floats, name, args, res) => {
                 let live = self.live_now.clone().unwrap_or_default();
                 let r = res.ok_or_else(no_result)?;
                 let t = self.float_op(fb, name, args, r, inst.line, None, &live)?;
@@ -3184,10 +3199,13 @@ impl<M: Module> Emitter<'_, M> {
                     {
                         let live = self.live_before(bid, self.f.block(bid).insts.len());
                         let r = okp.ok_or_else(|| CodegenError::new("guard without a result"))?;
-                        let t = self.float_op(fb, name, args, r, None, Some((fbk, fargs)), &live)?;
+                        let t =
+                            self.float_op(fb, name, args, r, None, Some((fbk, fargs)), &live)?;
                         fb.b.ins().jump(okb, &[t.into()]);
                     }
-                    Op::Bif { name, args } if self.p.fp.pure_compare(&self.p.floats, name, args) => {
+                    Op::Bif { name, args }
+                        if self.p.fp.pure_compare(&self.p.floats, name, args) =>
+                    {
                         let c = self.float_cmp(fb, name, args[0], args[1]);
                         let t = self.bool_term(fb, c);
                         fb.b.ins().jump(okb, &[t.into()]);

@@ -39,9 +39,27 @@ fn returns_float(module: &str, name: &str, arity: u32) -> bool {
             (name, arity),
             ("pi", 0)
                 | (
-                    "sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "tanh"
-                        | "asinh" | "acosh" | "atanh" | "exp" | "log" | "log2" | "log10"
-                        | "sqrt" | "erf" | "erfc" | "ceil" | "floor",
+                    "sin"
+                        | "cos"
+                        | "tan"
+                        | "asin"
+                        | "acos"
+                        | "atan"
+                        | "sinh"
+                        | "cosh"
+                        | "tanh"
+                        | "asinh"
+                        | "acosh"
+                        | "atanh"
+                        | "exp"
+                        | "log"
+                        | "log2"
+                        | "log10"
+                        | "sqrt"
+                        | "erf"
+                        | "erfc"
+                        | "ceil"
+                        | "floor",
                     1
                 )
                 | ("atan2" | "pow" | "fmod", 2)
@@ -97,9 +115,7 @@ pub fn floats(m: &Module) -> Vec<HashSet<Value>> {
         let mut passed: Vec<Vec<bool>> = m
             .functions
             .iter()
-            .map(|f| {
-                vec![true; f.blocks.first().map_or(0, |b| b.params.len())]
-            })
+            .map(|f| vec![true; f.blocks.first().map_or(0, |b| b.params.len())])
             .collect();
         for (fi, f) in m.functions.iter().enumerate() {
             for b in &f.blocks {
@@ -151,8 +167,11 @@ pub fn floats(m: &Module) -> Vec<HashSet<Value>> {
                 }
             }
             // Block parameters: by what reaches them.
-            let mut param_ok: Vec<Vec<bool>> =
-                f.blocks.iter().map(|b| vec![true; b.params.len()]).collect();
+            let mut param_ok: Vec<Vec<bool>> = f
+                .blocks
+                .iter()
+                .map(|b| vec![true; b.params.len()])
+                .collect();
             let mut defined_by_edges = vec![false; f.blocks.len()];
             for b in &f.blocks {
                 for bc in b.term.block_calls() {
