@@ -1211,6 +1211,10 @@ struct Fb<'b> {
     /// scheduler) or calls the runtime: a loop inside one native function
     /// counts in a register.
     reds: Variable,
+    /// Whether `reds` is in use: in a function's entry region, where the
+    /// reduction check of every call is (elsewhere a loop's check reads
+    /// and writes the context, and nothing else touches the count).
+    reds_owned: bool,
     /// In a function's entry region: the block after the entry block,
     /// taking the state and the arguments, where a call of the function
     /// itself can jump (no epilogue, no prologue).
@@ -1280,6 +1284,9 @@ impl Fb<'_> {
     }
 
     fn store_reds(&mut self) {
+        if !self.reds_owned {
+            return;
+        }
         let c = self.ctx();
         let r = self.b.use_var(self.reds);
         self.b
@@ -1288,6 +1295,9 @@ impl Fb<'_> {
     }
 
     fn load_reds(&mut self) {
+        if !self.reds_owned {
+            return;
+        }
         let c = self.ctx();
         let r = self
             .b
@@ -1317,7 +1327,7 @@ impl Fb<'_> {
         match offset {
             abi::CTX_HTOP => Some(self.htop),
             abi::CTX_STOP => Some(self.stop),
-            abi::CTX_REDS => Some(self.reds),
+            abi::CTX_REDS if self.reds_owned => Some(self.reds),
             _ => None,
         }
     }
@@ -1408,6 +1418,7 @@ impl<M: Module> Emitter<'_, M> {
                 htop,
                 stop,
                 reds,
+                reds_owned: r.kind == Kind::Entry,
                 self_entry: None,
                 inner: Vec::new(),
                 cold: 0,
