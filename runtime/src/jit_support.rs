@@ -28,7 +28,7 @@
 
 use crate::atom::{self, Atom};
 use crate::bif::{self, Class, Exception, ExceptionSlot};
-use crate::frame::{LocationId, global_frames, walk_frames};
+use crate::frame::{FrameRef, LocationId, global_frames, walk_frames};
 use crate::heap::{ProcessContext, ProcessMemory};
 use crate::number::Number;
 use crate::term::Term;
@@ -157,6 +157,15 @@ struct Unwind {
 /// catching function was making inside its `try`, then its own callers;
 /// a run of frames of one call site (recursion through a `try`) counts once.
 /// Nothing when no catch is active. At most `BACKTRACE_DEPTH - 1` entries.
+/// Whether frame `f` of `stack` is an active catch frame.
+fn is_catch_frame(stack: &[crate::term::Word], f: &FrameRef<'_>) -> bool {
+    f.descriptor.catch_slots().first().is_some_and(|&slot| {
+        Term::from_raw(stack[f.slot_offset(slot as usize)])
+            .catch_handler()
+            .is_some()
+    })
+}
+
 fn trace_callers(m: &ProcessMemory) -> Vec<LocationId> {
     let reader = global_frames().read();
     let stack = m.stack();
@@ -165,11 +174,7 @@ fn trace_callers(m: &ProcessMemory) -> Vec<LocationId> {
     let mut out: Vec<LocationId> = Vec::new();
     let mut last: Option<usize> = None;
     let _ = walk_frames(stack, &reader, |f| {
-        let is_catch = f.descriptor.catch_slots().first().is_some_and(|&slot| {
-            Term::from_raw(stack[f.slot_offset(slot as usize)])
-                .catch_handler()
-                .is_some()
-        });
+        let is_catch = is_catch_frame(stack, &f);
         let loc = f.descriptor.location();
         let addr = f.continuation.address();
         if !caught {
@@ -208,13 +213,8 @@ fn top_caller(m: &ProcessMemory) -> Option<LocationId> {
     let stack = m.stack();
     let mut top = None;
     let _ = walk_frames(stack, &reader, |f| {
-        let is_catch = f.descriptor.catch_slots().first().is_some_and(|&slot| {
-            Term::from_raw(stack[f.slot_offset(slot as usize)])
-                .catch_handler()
-                .is_some()
-        });
         let loc = f.descriptor.location();
-        if !is_catch && loc.0 != u32::MAX {
+        if !is_catch_frame(stack, &f) && loc.0 != u32::MAX {
             top = Some(loc);
         }
         false

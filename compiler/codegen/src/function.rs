@@ -64,6 +64,21 @@ const TAG_BOXED: i64 = 0b10;
 const SMALL_MASK: i64 = 0b1111;
 const SMALL_TAG: i64 = 0b1111;
 
+/// `x name y` on `f64`s (`+ - * /`), and whether the result is finite:
+/// BEAM raises badarith for an infinite or NaN result (and so for a
+/// division by zero). `r - r` is 0 for a finite `r` and NaN otherwise.
+fn f64_op(fb: &mut Fb, name: &str, x: cl::Value, y: cl::Value) -> (cl::Value, cl::Value) {
+    let r = match name {
+        "+" => fb.b.ins().fadd(x, y),
+        "-" => fb.b.ins().fsub(x, y),
+        "*" => fb.b.ins().fmul(x, y),
+        _ => fb.b.ins().fdiv(x, y),
+    };
+    let z = fb.b.ins().fsub(r, r);
+    let finite = fb.b.ins().fcmp(cl::condcodes::FloatCC::Ordered, z, z);
+    (r, finite)
+}
+
 /// The value of `v` when it is an integer constant.
 fn const_of(fb: &Fb, v: cl::Value) -> Option<i64> {
     let inst = fb.b.func.dfg.value_def(v).inst()?;
@@ -1504,14 +1519,7 @@ impl<M: Module> Emitter<'_, M> {
     ) -> Result<cl::Value, CodegenError> {
         let x = self.fval(fb, args[0]);
         let y = self.fval(fb, args[1]);
-        let r = match name {
-            "+" => fb.b.ins().fadd(x, y),
-            "-" => fb.b.ins().fsub(x, y),
-            "*" => fb.b.ins().fmul(x, y),
-            _ => fb.b.ins().fdiv(x, y),
-        };
-        let z = fb.b.ins().fsub(r, r);
-        let finite = fb.b.ins().fcmp(cl::condcodes::FloatCC::Ordered, z, z);
+        let (r, finite) = f64_op(fb, name, x, y);
         let ok = fb.block();
         let bad = fb.b.create_block();
         fb.b.set_cold_block(bad);
@@ -2379,17 +2387,8 @@ impl<M: Module> Emitter<'_, M> {
     ) -> Result<(), CodegenError> {
         let x = self.number_as_f64(fb, a, slow);
         let y = self.number_as_f64(fb, b, slow);
-        let r = match name {
-            "+" => fb.b.ins().fadd(x, y),
-            "-" => fb.b.ins().fsub(x, y),
-            "*" => fb.b.ins().fmul(x, y),
-            _ => fb.b.ins().fdiv(x, y),
-        };
-        // BEAM raises badarith for an infinite or NaN result (and so for a
-        // division by zero): leave those to the BIF. `r - r` is 0 for a
-        // finite `r` and NaN otherwise.
-        let z = fb.b.ins().fsub(r, r);
-        let finite = fb.b.ins().fcmp(cl::condcodes::FloatCC::Ordered, z, z);
+        // An infinite or NaN result is left to the BIF, which raises.
+        let (r, finite) = f64_op(fb, name, x, y);
         let alloc = fb.block();
         fb.b.ins().brif(finite, alloc, &[], slow, &[]);
         fb.b.switch_to_block(alloc);
