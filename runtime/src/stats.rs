@@ -67,8 +67,23 @@ pub fn runtime() -> (u64, u64) {
     (ms, ms.saturating_sub(last))
 }
 
-#[cfg(unix)]
 fn cpu_time_ms() -> u64 {
+    cpu_time(CpuClock::Process).as_millis() as u64
+}
+
+/// Whose CPU time [`cpu_time`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CpuClock {
+    /// All the threads of the OS process.
+    Process,
+    /// The calling thread.
+    Thread,
+}
+
+/// The CPU time used so far by the OS process or the calling thread; zero
+/// where it cannot be read.
+#[cfg(all(unix, target_pointer_width = "64"))]
+pub fn cpu_time(clock: CpuClock) -> std::time::Duration {
     #[repr(C)]
     struct Timespec {
         tv_sec: i64,
@@ -78,22 +93,31 @@ fn cpu_time_ms() -> u64 {
         fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
     }
     #[cfg(target_os = "macos")]
-    const CLOCK_PROCESS_CPUTIME_ID: i32 = 12;
+    let id = match clock {
+        CpuClock::Process => 12,
+        CpuClock::Thread => 16,
+    };
     #[cfg(not(target_os = "macos"))]
-    const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
+    let id = match clock {
+        CpuClock::Process => 2,
+        CpuClock::Thread => 3,
+    };
     let mut ts = Timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
-    // SAFETY: `ts` is a valid, writable timespec; the call only writes it.
-    let r = unsafe { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    if r != 0 {
-        return 0;
+    // SAFETY: `ts` is a valid, writable timespec (two 64-bit words on a
+    // 64-bit target); the call only writes it.
+    if unsafe { clock_gettime(id, &mut ts) } != 0 {
+        return std::time::Duration::ZERO;
     }
-    ts.tv_sec.max(0) as u64 * 1000 + ts.tv_nsec.max(0) as u64 / 1_000_000
+    std::time::Duration::new(
+        ts.tv_sec.max(0) as u64,
+        ts.tv_nsec.clamp(0, 999_999_999) as u32,
+    )
 }
 
-#[cfg(not(unix))]
-fn cpu_time_ms() -> u64 {
-    0
+#[cfg(not(all(unix, target_pointer_width = "64")))]
+pub fn cpu_time(_clock: CpuClock) -> std::time::Duration {
+    std::time::Duration::ZERO
 }

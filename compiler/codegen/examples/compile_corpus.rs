@@ -74,37 +74,8 @@ fn timed<T>(spent: &mut Spent, f: impl FnOnce() -> T) -> T {
 }
 
 /// The CPU time the calling thread has used; zero where it cannot be read.
-#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
 fn thread_cpu_time() -> Duration {
-    #[repr(C)]
-    struct Timespec {
-        tv_sec: i64,
-        tv_nsec: i64,
-    }
-    unsafe extern "C" {
-        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
-    }
-    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-    let mut t = Timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `clock_gettime` writes one `struct timespec` (two 64-bit
-    // words on 64-bit Linux) through the pointer, which points at one.
-    let ok = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
-    if ok {
-        Duration::new(
-            t.tv_sec.max(0) as u64,
-            t.tv_nsec.clamp(0, 999_999_999) as u32,
-        )
-    } else {
-        Duration::ZERO
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
-fn thread_cpu_time() -> Duration {
-    Duration::ZERO
+    coral_runtime::stats::cpu_time(coral_runtime::stats::CpuClock::Thread)
 }
 
 /// What happened to one module.
