@@ -857,6 +857,18 @@ fn store_tops(b: &mut FunctionBuilder, c: cl::Value, htop: cl::Value, stop: cl::
         .store(MemFlagsData::trusted(), stop, c, abi::CTX_STOP);
 }
 
+/// Reads the heap and stack tops from the context (entering compiled code,
+/// or after a runtime call).
+fn load_tops(b: &mut FunctionBuilder, c: cl::Value) -> (cl::Value, cl::Value) {
+    let htop = b
+        .ins()
+        .load(WORD, MemFlagsData::trusted(), c, abi::CTX_HTOP);
+    let stop = b
+        .ins()
+        .load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
+    (htop, stop)
+}
+
 fn define_done<M: Module>(
     module: &mut M,
     ctx: &mut Context,
@@ -903,12 +915,7 @@ fn define_trampoline<M: Module>(
     // kept here and given back.
     let saved = b.ins().get_pinned_reg(WORD);
     b.ins().set_pinned_reg(c);
-    let stop = b
-        .ins()
-        .load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
-    let htop = b
-        .ins()
-        .load(WORD, MemFlagsData::trusted(), c, abi::CTX_HTOP);
+    let (htop, stop) = load_tops(&mut b, c);
     let w = b.ins().load(WORD, MemFlagsData::trusted(), stop, 0);
     let stop2 = b.ins().iadd_imm_s(stop, 8);
     let addr = w;
@@ -1077,8 +1084,7 @@ fn define_spawn<M: Module>(
     // continuation on top of the stack.
     b.switch_to_block(ok);
     let c = b.ins().get_pinned_reg(WORD);
-    let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
-    let htop = b.ins().load(WORD, t, c, abi::CTX_HTOP);
+    let (htop, stop) = load_tops(&mut b, c);
     let cw = b.ins().load(WORD, t, stop, 0);
     let s3 = b.ins().iadd_imm_s(stop, 8);
     let addr = cw;
@@ -1093,8 +1099,7 @@ fn define_spawn<M: Module>(
     b.ins().return_(&[st]);
     b.switch_to_block(some);
     let c = b.ins().get_pinned_reg(WORD);
-    let stop = b.ins().load(WORD, t, c, abi::CTX_STOP);
-    let htop = b.ins().load(WORD, t, c, abi::CTX_HTOP);
+    let (htop, stop) = load_tops(&mut b, c);
     let nv = b.ins().iconst(WORD, NON_VALUE);
     b.ins().return_call_indirect(sig, w, &[htop, stop, nv]);
     b.seal_all_blocks();
@@ -1289,12 +1294,7 @@ impl Fb<'_> {
         let c = self.ctx();
         let h = self.b.use_var(self.htop);
         let st = self.b.use_var(self.stop);
-        self.b
-            .ins()
-            .store(MemFlagsData::trusted(), h, c, abi::CTX_HTOP);
-        self.b
-            .ins()
-            .store(MemFlagsData::trusted(), st, c, abi::CTX_STOP);
+        store_tops(&mut self.b, c, h, st);
         self.store_reds();
     }
 
@@ -1325,14 +1325,7 @@ impl Fb<'_> {
     /// may have moved them).
     fn reload_tops(&mut self) {
         let c = self.ctx();
-        let h = self
-            .b
-            .ins()
-            .load(WORD, MemFlagsData::trusted(), c, abi::CTX_HTOP);
-        let st = self
-            .b
-            .ins()
-            .load(WORD, MemFlagsData::trusted(), c, abi::CTX_STOP);
+        let (h, st) = load_tops(&mut self.b, c);
         self.b.def_var(self.htop, h);
         self.b.def_var(self.stop, st);
         self.load_reds();
