@@ -108,6 +108,10 @@ fn small_word(v: i64) -> i64 {
     (v << 4) | SMALL_TAG
 }
 
+/// The largest join (IR instructions and terminators) that regions copy
+/// rather than call.
+const JOIN_COPY_MAX: usize = 24;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Entry,
@@ -122,6 +126,10 @@ struct Region {
     /// For a join: the block's parameters then its live-in values.
     params: Vec<ir::Value>,
     id: Option<FuncId>,
+    /// A join small enough, and entered by no back edge, that a region
+    /// jumping to it gets its own copy of its blocks (see
+    /// [`Fb::join_copies`]) rather than making a tail call.
+    copied: bool,
 }
 
 /// Everything decided about one IR function before code is emitted.
@@ -427,12 +435,24 @@ fn plan(
             kind,
             params,
             id: None,
+            copied: false,
         });
     }
-    let region_of = region_of
+    let region_of: Vec<Option<usize>> = region_of
         .iter()
         .map(|o| o.and_then(|e| index_of.get(&e).copied()))
         .collect();
+    let mut size = vec![0usize; regions.len()];
+    for (i, b) in f.blocks.iter().enumerate() {
+        if let Some(r) = region_of[i] {
+            size[r] += b.insts.len() + 1;
+        }
+    }
+    for (r, region) in regions.iter_mut().enumerate() {
+        region.copied = region.kind == Kind::Join
+            && !f.block(region.entry).loop_header
+            && size[r] <= JOIN_COPY_MAX;
+    }
     // The handler active on entry to each block.
     let mut entry_handler = vec![None; n];
     let mut seen = vec![false; n];
@@ -1243,6 +1263,10 @@ struct Fb<'b> {
     /// native function: their functions and entry blocks (which take the
     /// state and the result).
     inner: Vec<(FuncId, cl::Block)>,
+    /// The copied joins (region indices) this native function jumps to,
+    /// in the order first asked for; their blocks are emitted at the end
+    /// (see [`Emitter::emit_region`]).
+    join_copies: Vec<usize>,
     /// Blocks made by [`Fb::block`] are laid out cold while this is above
     /// zero (the float paths behind an integer fast path).
     cold: u32,
@@ -1429,6 +1453,7 @@ impl<M: Module> Emitter<'_, M> {
                 reds_owned: r.kind == Kind::Entry,
                 self_entry: None,
                 inner: Vec::new(),
+                join_copies: Vec::new(),
                 cold: 0,
                 vars: HashMap::new(),
                 fvars: HashMap::new(),
@@ -1802,11 +1827,7 @@ impl<M: Module> Emitter<'_, M> {
             }
         }
         // Emit every block of the region.
-        for (i, _) in self.f.blocks.iter().enumerate() {
-            if self.p.region_of[i] == Some(ri) {
-                self.emit_block(fb, BlockId(i as u32))?;
-            }
-        }
+        self.emit_blocks_of(fb, ri)?;
         // The inner copies of the continuations (their own functions stay,
         // for returns from elsewhere and for the scheduler).
         for (ci, ib) in inner {
@@ -1817,19 +1838,49 @@ impl<M: Module> Emitter<'_, M> {
             fb.b.def_var(fb.htop, ps[0]);
             fb.b.def_var(fb.stop, ps[1]);
             let first = self.block(fb, self.p.regions[ci].entry);
-            let done = self.enter_cont(fb, first, ps[2]).and_then(|_| {
-                for (i, _) in self.f.blocks.iter().enumerate() {
-                    if self.p.region_of[i] == Some(ci) {
-                        self.emit_block(fb, BlockId(i as u32))?;
-                    }
-                }
-                Ok(())
-            });
+            let done = self
+                .enter_cont(fb, first, ps[2])
+                .and_then(|_| self.emit_blocks_of(fb, ci));
             self.region = ri;
             self.inner_copy = false;
             done?;
         }
+        // The copies of the small joins this function jumps to (a copy may
+        // ask for more).
+        let mut next = 0;
+        while let Some(&ji) = fb.join_copies.get(next) {
+            next += 1;
+            let (ri, copy) = (self.region, self.inner_copy);
+            self.region = ji;
+            self.inner_copy = true;
+            let done = self.emit_blocks_of(fb, ji);
+            self.region = ri;
+            self.inner_copy = copy;
+            done?;
+        }
         Ok(())
+    }
+
+    fn emit_blocks_of(&mut self, fb: &mut Fb, ri: usize) -> Result<(), CodegenError> {
+        for i in 0..self.f.blocks.len() {
+            if self.p.region_of[i] == Some(ri) {
+                self.emit_block(fb, BlockId(i as u32))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The block of this native function where the copy of the join
+    /// starting at `target` begins, when that join is copied.
+    fn join_copy(&self, fb: &mut Fb, target: BlockId) -> Option<cl::Block> {
+        let ji = self.p.region_of_entry(target)?;
+        if !self.p.regions[ji].copied || ji == self.region {
+            return None;
+        }
+        if !fb.join_copies.contains(&ji) {
+            fb.join_copies.push(ji);
+        }
+        Some(self.block(fb, target))
     }
 
     /// A continuation's entry: pops its frame's live values and goes on to
@@ -2196,8 +2247,12 @@ impl<M: Module> Emitter<'_, M> {
     fn edge(&mut self, fb: &mut Fb, bc: &ir::BlockCall, back: bool) -> (cl::Block, Vec<cl::Value>) {
         let local = self.p.region_of[bc.block.0 as usize] == Some(self.region)
             && self.p.regions[self.region].entry != bc.block;
-        if local && !back {
-            let t = self.block(fb, bc.block);
+        let t = if local {
+            Some(self.block(fb, bc.block))
+        } else {
+            self.join_copy(fb, bc.block)
+        };
+        if let (Some(t), false) = (t, back) {
             let args = bc.args.iter().map(|v| self.get(fb, *v)).collect();
             return (t, args);
         }
@@ -2255,6 +2310,11 @@ impl<M: Module> Emitter<'_, M> {
         if same_region {
             // A jump back to this region's own entry block.
             let t = self.block(fb, target);
+            let args: Vec<cl::Value> = bc.args.iter().map(|v| self.get(fb, *v)).collect();
+            fb.b.ins().jump(t, &bargs(&args));
+            return Ok(());
+        }
+        if !back && let Some(t) = self.join_copy(fb, target) {
             let args: Vec<cl::Value> = bc.args.iter().map(|v| self.get(fb, *v)).collect();
             fb.b.ins().jump(t, &bargs(&args));
             return Ok(());
