@@ -12,6 +12,7 @@
 //! applications become plain jumps.
 
 mod freevars;
+mod inline;
 mod matching;
 
 use std::collections::{HashMap, HashSet};
@@ -380,6 +381,13 @@ pub fn lower(module: &ast::Module) -> Result<Module, LowerError> {
 }
 
 fn lower_on_this_stack(module: &ast::Module) -> Result<Module, LowerError> {
+    match inline::trivial_clauses(module) {
+        Some(m) => lower_module(&m),
+        None => lower_module(module),
+    }
+}
+
+fn lower_module(module: &ast::Module) -> Result<Module, LowerError> {
     let mut l = Lowerer {
         literals: Vec::new(),
         literal_ids: HashMap::new(),
