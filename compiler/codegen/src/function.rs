@@ -112,6 +112,38 @@ fn small_word(v: i64) -> i64 {
 /// rather than call.
 const JOIN_COPY_MAX: usize = 24;
 
+/// A Cranelift block and the arguments a branch passes it.
+type BlockArgs = (cl::Block, Vec<cl::Value>);
+
+/// How a block's code is emitted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Emit {
+    /// Arithmetic may split (see `Emitter::splits`), comparisons may
+    /// copy their successors for their fast way (`Emitter::fast_copy`);
+    /// the generic rests and the copies are emitted after the block.
+    Normal,
+    /// A copy for a comparison's fast way: arithmetic may split.
+    Copy,
+    /// A generic rest: no splits, no copies.
+    Generic,
+}
+
+/// A block emitted again for the fast way of a comparison (see
+/// `Emitter::fast_copy`).
+struct FastCopy {
+    target: BlockId,
+    block: cl::Block,
+    tested: Vec<(ir::Value, cl::Value)>,
+    /// The indices of the target's parameters that receive one of them.
+    params: Vec<usize>,
+}
+
+/// Split arithmetic (see `Emitter::splits`): at most this many
+/// instructions from the split one to the end of the block, and this
+/// many splits in a block.
+const SPLIT_REST_MAX: usize = 12;
+const SPLITS_MAX: usize = 3;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Entry,
@@ -152,6 +184,10 @@ struct Plan {
     closure_stub: Option<FuncId>,
     /// Values that are number literals (a small integer or a float).
     number_literals: std::collections::HashSet<ir::Value>,
+    /// Values that are small integer literals.
+    small_literals: std::collections::HashSet<ir::Value>,
+    /// How many edges enter each block.
+    preds: Vec<u32>,
     /// Values erlc's float pass knows to be floats: float literals and the
     /// results of `+ - * /` with such an operand (and of `/`). BEAM runs
     /// arithmetic on them as float instructions, which raise `badarith`
@@ -483,8 +519,12 @@ fn plan(
         }
     }
     let mut number_literals = std::collections::HashSet::new();
+    let mut small_literals = std::collections::HashSet::new();
     for b in &f.blocks {
         for i in &b.insts {
+            if let (Op::Const(Const::Int(_)), Some(&v)) = (&i.op, i.results.first()) {
+                small_literals.insert(v);
+            }
             let is_number = match &i.op {
                 Op::Const(Const::Int(_)) => true,
                 Op::Const(Const::Lit(l)) => matches!(
@@ -535,6 +575,16 @@ fn plan(
         fp,
         cold,
         number_literals,
+        small_literals,
+        preds: {
+            let mut preds = vec![0u32; n];
+            for b in &f.blocks {
+                for s in b.term.successors() {
+                    preds[s.0 as usize] += 1;
+                }
+            }
+            preds
+        },
         floats,
         region_of,
         regions,
@@ -1267,6 +1317,17 @@ struct Fb<'b> {
     /// in the order first asked for; their blocks are emitted at the end
     /// (see [`Emitter::emit_region`]).
     join_copies: Vec<usize>,
+    /// Small integers known where code is being emitted: the operands and
+    /// results of split arithmetic (see [`Emitter::emit_from`]), as
+    /// Cranelift values. Cleared wherever another way can join in.
+    facts: std::collections::HashSet<cl::Value>,
+    /// Set before an arithmetic instruction that may split.
+    split_ok: bool,
+    /// The facts the next [`Emitter::emit_from`] starts with.
+    known: Vec<cl::Value>,
+    /// Left by a split instruction: the block its other ways join in,
+    /// taking the result, and the operands as tested.
+    split: Option<(cl::Block, Vec<cl::Value>)>,
     /// Blocks made by [`Fb::block`] are laid out cold while this is above
     /// zero (the float paths behind an integer fast path).
     cold: u32,
@@ -1454,6 +1515,10 @@ impl<M: Module> Emitter<'_, M> {
                 self_entry: None,
                 inner: Vec::new(),
                 join_copies: Vec::new(),
+                facts: std::collections::HashSet::new(),
+                split_ok: false,
+                known: Vec::new(),
+                split: None,
                 cold: 0,
                 vars: HashMap::new(),
                 fvars: HashMap::new(),
@@ -2075,11 +2140,14 @@ impl<M: Module> Emitter<'_, M> {
         name: &str,
         a: cl::Value,
         b: cl::Value,
-        then: (cl::Block, Vec<cl::Value>),
-        else_: (cl::Block, Vec<cl::Value>),
+        (then, ft): (BlockArgs, Option<BlockArgs>),
+        (else_, fe): (BlockArgs, Option<BlockArgs>),
     ) -> Result<(), CodegenError> {
         let ta = bargs(&then.1);
         let ea = bargs(&else_.1);
+        // Where the fast way goes, when it has copies of its own.
+        let ft = ft.unwrap_or_else(|| then.clone());
+        let fe = fe.unwrap_or_else(|| else_.clone());
         match name {
             "=:=" | "=/=" => {
                 let c = self.exact_eq(fb, a, b)?;
@@ -2100,11 +2168,10 @@ impl<M: Module> Emitter<'_, M> {
                 let slow = fb.b.create_block();
                 let floats = fb.b.create_block();
                 fb.b.set_cold_block(floats);
-                let both = self.is_small2(fb, a, b);
-                fb.b.ins().brif(both, fast, &[], floats, &[]);
+                self.branch_small2(fb, a, b, fast, floats);
                 fb.b.switch_to_block(fast);
                 let c = fb.b.ins().icmp(cc, a, b);
-                fb.b.ins().brif(c, then.0, &ta, else_.0, &ea);
+                fb.b.ins().brif(c, ft.0, &bargs(&ft.1), fe.0, &bargs(&fe.1));
                 fb.b.switch_to_block(floats);
                 fb.cold += 1;
                 let c = self.float_compare(fb, name, a, b, slow);
@@ -2178,11 +2245,75 @@ impl<M: Module> Emitter<'_, M> {
         for (v, &x) in blk.params.iter().zip(&ps) {
             self.set(fb, *v, x);
         }
+        self.emit_from(fb, bid, 0, Emit::Normal)
+    }
+
+    /// Whether the arithmetic instruction `i` of block `bid` should split:
+    /// its failure ways (an operand not a small integer, an overflow) leave
+    /// for a generic copy of the rest of the block, so that on its fast
+    /// way its operands and result are known small integers. Worth it when
+    /// a later integer operation of the block then needs no test at all
+    /// (all its operands are among those, or small literals), and the
+    /// rest of the block is short (it is emitted twice).
+    fn splits(&self, bid: BlockId, i: usize) -> bool {
+        let blk = self.f.block(bid);
+        let inst = &blk.insts[i];
+        let Op::Bif { name, args } = &inst.op else {
+            return false;
+        };
+        let int_op = |name: &str, args: &[ir::Value]| {
+            args.len() == 2
+                && matches!(
+                    name,
+                    "+" | "-" | "*" | "<" | ">" | "=<" | ">=" | "band" | "bor" | "bxor"
+                )
+        };
+        let Some(&r) = inst.results.first() else {
+            return false;
+        };
+        if !matches!(&**name, "+" | "-" | "*")
+            || args.len() != 2
+            || args.iter().any(|v| self.p.floats.contains(v))
+            || self.p.fp.pure_arith(&self.p.floats, name, args, Some(r))
+            || blk.insts.len() - i > SPLIT_REST_MAX
+        {
+            return false;
+        }
+        blk.insts[i + 1..].iter().any(|x| match &x.op {
+            Op::Bif { name: n, args: xs } => {
+                int_op(n, xs)
+                    && !self
+                        .p
+                        .fp
+                        .pure_arith(&self.p.floats, n, xs, x.results.first().copied())
+                    && !self.p.fp.pure_compare(&self.p.floats, n, xs)
+                    && xs
+                        .iter()
+                        .all(|v| *v == r || args.contains(v) || self.p.small_literals.contains(v))
+            }
+            _ => false,
+        })
+    }
+
+    /// Emits the instructions of block `bid` from the `start`th on, and
+    /// its terminator, into the current Cranelift block (see [`Emit`]).
+    fn emit_from(
+        &mut self,
+        fb: &mut Fb,
+        bid: BlockId,
+        start: usize,
+        mode: Emit,
+    ) -> Result<(), CodegenError> {
+        let fast = mode != Emit::Generic;
+        let blk = self.f.block(bid);
+        fb.facts = std::mem::take(&mut fb.known).into_iter().collect();
+        let mut rests: Vec<(usize, cl::Block)> = Vec::new();
+        let mut copies: Vec<FastCopy> = Vec::new();
         // One heap check covers a run of allocations with no runtime call
         // in between: a runtime call may itself take heap words.
         let mut covered = 0usize;
         let fused = self.fused_compare(bid);
-        for (i, inst) in blk.insts.iter().enumerate() {
+        for (i, inst) in blk.insts.iter().enumerate().skip(start) {
             if fused.is_some() && i + 1 == blk.insts.len() {
                 break;
             }
@@ -2208,8 +2339,34 @@ impl<M: Module> Emitter<'_, M> {
                 }
                 _ => None,
             };
-            self.emit_inst(fb, bid, inst)?;
+            fb.split_ok = fast && rests.len() < SPLITS_MAX && self.splits(bid, i);
+            let done = self.emit_inst(fb, bid, inst);
+            fb.split_ok = false;
             self.live_now = None;
+            done?;
+            if let Some((join, tested)) = fb.split.take() {
+                // The other ways: the result from the join's parameter,
+                // then the generic rest of the block.
+                let here =
+                    fb.b.current_block()
+                        .ok_or_else(|| CodegenError::new("no block"))?;
+                let rest = fb.b.create_block();
+                fb.b.set_cold_block(rest);
+                fb.b.switch_to_block(join);
+                let r = fb.b.block_params(join)[0];
+                let res = inst.results.first().copied().ok_or_else(no_result)?;
+                self.set(fb, res, r);
+                fb.b.ins().jump(rest, &[]);
+                fb.b.switch_to_block(here);
+                // The operands are used again in `here`: their values there
+                // are the tested ones.
+                if let Op::Bif { args, .. } = &inst.op {
+                    for (v, x) in args.iter().zip(tested) {
+                        self.set(fb, *v, x);
+                    }
+                }
+                rests.push((i + 1, rest));
+            }
         }
         match fused {
             Some((name, a, b)) if self.p.fp.pure_compare(&self.p.floats, &name, &[a, b]) => {
@@ -2229,7 +2386,14 @@ impl<M: Module> Emitter<'_, M> {
                 let y = self.get(fb, b);
                 let t = self.edge(fb, then, false);
                 let e = self.edge(fb, else_, false);
-                self.compare_branch(fb, &name, x, y, t, e)?;
+                let mut fast_to = [None, None];
+                if mode == Emit::Normal && start == 0 && !matches!(&*name, "=:=" | "=/=") {
+                    for (k, bc) in [then, else_].into_iter().enumerate() {
+                        fast_to[k] = self.fast_copy(fb, bc, [(a, x), (b, y)], &mut copies);
+                    }
+                }
+                let [ft, fe] = fast_to;
+                self.compare_branch(fb, &name, x, y, (t, ft), (e, fe))?;
             }
             None => self.emit_term(fb, bid)?,
         }
@@ -2238,7 +2402,100 @@ impl<M: Module> Emitter<'_, M> {
             fb.b.switch_to_block(nb);
             self.emit_edge_body(fb, &bc, back)?;
         }
+        fb.facts.clear();
+        // The generic rests: the same code again, registering nothing twice.
+        for (i, rest) in rests {
+            fb.b.switch_to_block(rest);
+            let copy = std::mem::replace(&mut self.inner_copy, true);
+            let done = self.emit_from(fb, bid, i, Emit::Generic);
+            self.inner_copy = copy;
+            done?;
+        }
+        // The successors copied for the fast way of the comparison.
+        for c in copies {
+            fb.b.switch_to_block(c.block);
+            let ps = fb.b.block_params(c.block).to_vec();
+            for (v, &x) in self.f.block(c.target).params.iter().zip(&ps) {
+                self.set(fb, *v, x);
+            }
+            for &(v, x) in &c.tested {
+                self.set(fb, v, x);
+            }
+            let mut known: Vec<cl::Value> = c.tested.iter().map(|&(_, x)| x).collect();
+            known.extend(c.params.iter().filter_map(|&i| ps.get(i).copied()));
+            let copy = std::mem::replace(&mut self.inner_copy, true);
+            fb.known = known;
+            let done = self.emit_from(fb, c.target, 0, Emit::Copy);
+            self.inner_copy = copy;
+            done?;
+        }
         Ok(())
+    }
+
+    /// Where the fast way of the comparison of `tested` (IR value and
+    /// its tested Cranelift value) goes for the branch `bc`: a copy of its
+    /// target, when that block is entered from here only and starts with
+    /// integer operations on the tested values, which then need no test.
+    fn fast_copy(
+        &mut self,
+        fb: &mut Fb,
+        bc: &ir::BlockCall,
+        tested: [(ir::Value, cl::Value); 2],
+        copies: &mut Vec<FastCopy>,
+    ) -> Option<(cl::Block, Vec<cl::Value>)> {
+        let t = bc.block;
+        let blk = self.f.block(t);
+        let ti = t.0 as usize;
+        if self.p.region_of[ti] != Some(self.region)
+            || self.p.regions[self.region].entry == t
+            || self.p.preds[ti] != 1
+            || blk.loop_header
+            || blk.insts.len() > SPLIT_REST_MAX
+            || tested.iter().any(|(v, _)| self.p.floats.contains(v))
+        {
+            return None;
+        }
+        // The target's parameters that receive a tested value.
+        let params: Vec<usize> = bc
+            .args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| tested.iter().any(|(t, _)| t == *a))
+            .map(|(i, _)| i)
+            .collect();
+        let ok = |v: &ir::Value| {
+            tested.iter().any(|(t, _)| t == v)
+                || params.iter().any(|&i| blk.params.get(i) == Some(v))
+                || self.p.small_literals.contains(v)
+        };
+        let benefits = blk.insts.iter().any(|x| match &x.op {
+            Op::Bif { name, args } => {
+                args.len() == 2
+                    && matches!(&**name, "+" | "-" | "*" | "<" | ">" | "=<" | ">=")
+                    && args.iter().all(ok)
+                    && !self
+                        .p
+                        .fp
+                        .pure_arith(&self.p.floats, name, args, x.results.first().copied())
+                    && !self.p.fp.pure_compare(&self.p.floats, name, args)
+            }
+            _ => false,
+        });
+        if !benefits {
+            return None;
+        }
+        let block = fb.b.create_block();
+        for _ in &blk.params {
+            fb.b.append_block_param(block, WORD);
+        }
+        let args = bc.args.iter().map(|v| self.get(fb, *v)).collect();
+        copies.push(FastCopy {
+            target: t,
+            block,
+            tested: tested.to_vec(),
+            params,
+        });
+        Some((block, args))
     }
 
     /// The block and arguments a branch to `bc` goes to: the target itself
@@ -2496,18 +2753,37 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.ins().fcmp(cc, x, y)
     }
 
-    fn is_small2(&self, fb: &mut Fb, a: cl::Value, b: cl::Value) -> cl::Value {
-        if const_of(fb, b).is_some_and(|k| k & SMALL_MASK == SMALL_TAG) {
-            let t = fb.b.ins().band_imm_s(a, SMALL_MASK);
-            return fb.b.ins().icmp_imm_s(IntCC::Equal, t, SMALL_TAG);
-        }
-        if const_of(fb, a).is_some_and(|k| k & SMALL_MASK == SMALL_TAG) {
-            let t = fb.b.ins().band_imm_s(b, SMALL_MASK);
-            return fb.b.ins().icmp_imm_s(IntCC::Equal, t, SMALL_TAG);
-        }
-        let both = fb.b.ins().band(a, b);
-        let t = fb.b.ins().band_imm_s(both, SMALL_MASK);
-        fb.b.ins().icmp_imm_s(IntCC::Equal, t, SMALL_TAG)
+    /// Goes to `fast` when `a` and `b` are small integers, else to
+    /// `slow`. An operand known to be small (a literal, or a value the
+    /// code being emitted has checked: [`Fb::facts`]) is not tested.
+    fn branch_small2(
+        &self,
+        fb: &mut Fb,
+        a: cl::Value,
+        b: cl::Value,
+        fast: cl::Block,
+        slow: cl::Block,
+    ) {
+        let known = |fb: &Fb, x: cl::Value| {
+            fb.facts.contains(&x) || const_of(fb, x).is_some_and(|k| k & SMALL_MASK == SMALL_TAG)
+        };
+        let c = match (known(fb, a), known(fb, b)) {
+            (true, true) => {
+                fb.b.ins().jump(fast, &[]);
+                return;
+            }
+            (false, true) | (true, false) => {
+                let x = if known(fb, b) { a } else { b };
+                let t = fb.b.ins().band_imm_s(x, SMALL_MASK);
+                fb.b.ins().icmp_imm_s(IntCC::Equal, t, SMALL_TAG)
+            }
+            (false, false) => {
+                let both = fb.b.ins().band(a, b);
+                let t = fb.b.ins().band_imm_s(both, SMALL_MASK);
+                fb.b.ins().icmp_imm_s(IntCC::Equal, t, SMALL_TAG)
+            }
+        };
+        fb.b.ins().brif(c, fast, &[], slow, &[]);
     }
 
     /// Calls BIF `name/args.len()` of `erlang` (or `module`); the result,
@@ -2987,15 +3263,26 @@ impl<M: Module> Emitter<'_, M> {
     ) -> Result<cl::Value, CodegenError> {
         match (name, a.len()) {
             ("+" | "-" | "*", 2) => {
+                // Split (see `Emitter::emit_from`): every way but the fast
+                // one goes to `join`, which the caller connects to a
+                // generic copy of the rest of the block; the fast way goes
+                // on in `cont`, where the operands and the result are
+                // known to be small integers.
+                let split = std::mem::take(&mut fb.split_ok);
                 let join = fb.b.create_block();
                 fb.b.append_block_param(join, WORD);
+                let cont = if split {
+                    fb.b.set_cold_block(join);
+                    fb.b.create_block()
+                } else {
+                    join
+                };
                 let fast = fb.b.create_block();
                 let slow = fb.b.create_block();
                 let floats = fb.b.create_block();
                 fb.b.set_cold_block(floats);
                 fb.b.set_cold_block(slow);
-                let both = self.is_small2(fb, a[0], a[1]);
-                fb.b.ins().brif(both, fast, &[], floats, &[]);
+                self.branch_small2(fb, a[0], a[1], fast, floats);
                 // Not two smalls: floats (or a small and a float) inline.
                 fb.b.switch_to_block(floats);
                 fb.cold += 1;
@@ -3022,12 +3309,15 @@ impl<M: Module> Emitter<'_, M> {
                         IntCC::SignedGreaterThan
                     };
                     let of = fb.b.ins().icmp(cc, r, x);
-                    fb.b.ins().brif(of, slow, &[], join, &[r.into()]);
+                    if split {
+                        fb.b.ins().brif(of, slow, &[], cont, &[]);
+                    } else {
+                        fb.b.ins().brif(of, slow, &[], join, &[r.into()]);
+                    }
                     fb.b.switch_to_block(slow);
-                    let r = self.bif_or_fail(fb, name, a, line, fail, true)?;
-                    fb.b.ins().jump(join, &[r.into()]);
-                    fb.b.switch_to_block(join);
-                    return Ok(fb.b.block_params(join)[0]);
+                    let rs = self.bif_or_fail(fb, name, a, line, fail, true)?;
+                    fb.b.ins().jump(join, &[rs.into()]);
+                    return Ok(self.arith_done(fb, split, join, cont, a, r));
                 }
                 let (r, of) = match name {
                     "+" => {
@@ -3045,12 +3335,15 @@ impl<M: Module> Emitter<'_, M> {
                         (fb.b.ins().iadd_imm_s(p, SMALL_TAG), of)
                     }
                 };
-                fb.b.ins().brif(of, slow, &[], join, &[r.into()]);
+                if split {
+                    fb.b.ins().brif(of, slow, &[], cont, &[]);
+                } else {
+                    fb.b.ins().brif(of, slow, &[], join, &[r.into()]);
+                }
                 fb.b.switch_to_block(slow);
-                let r = self.bif_or_fail(fb, name, a, line, fail, true)?;
-                fb.b.ins().jump(join, &[r.into()]);
-                fb.b.switch_to_block(join);
-                Ok(fb.b.block_params(join)[0])
+                let rs = self.bif_or_fail(fb, name, a, line, fail, true)?;
+                fb.b.ins().jump(join, &[rs.into()]);
+                Ok(self.arith_done(fb, split, join, cont, a, r))
             }
             ("/", 2) => {
                 let join = fb.b.create_block();
@@ -3072,8 +3365,7 @@ impl<M: Module> Emitter<'_, M> {
                 let fast = fb.b.create_block();
                 let slow = fb.b.create_block();
                 fb.b.set_cold_block(slow);
-                let both = self.is_small2(fb, a[0], a[1]);
-                fb.b.ins().brif(both, fast, &[], slow, &[]);
+                self.branch_small2(fb, a[0], a[1], fast, slow);
                 fb.b.switch_to_block(fast);
                 let r = match name {
                     "band" => fb.b.ins().band(a[0], a[1]),
@@ -3103,8 +3395,7 @@ impl<M: Module> Emitter<'_, M> {
                 let slow = fb.b.create_block();
                 let floats = fb.b.create_block();
                 fb.b.set_cold_block(floats);
-                let both = self.is_small2(fb, a[0], a[1]);
-                fb.b.ins().brif(both, fast, &[], floats, &[]);
+                self.branch_small2(fb, a[0], a[1], fast, floats);
                 fb.b.switch_to_block(fast);
                 let c = fb.b.ins().icmp(cc, a[0], a[1]);
                 let r = self.bool_term(fb, c);
@@ -3144,6 +3435,29 @@ impl<M: Module> Emitter<'_, M> {
             }
             _ => self.bif_or_fail(fb, name, a, line, fail, false),
         }
+    }
+
+    /// Ends an inline arithmetic operation: returns its result, in `join`
+    /// when it is not split, else in `cont` (the fast way), where the
+    /// operands `a` and the result `r` are small integers.
+    fn arith_done(
+        &self,
+        fb: &mut Fb,
+        split: bool,
+        join: cl::Block,
+        cont: cl::Block,
+        a: &[cl::Value],
+        r: cl::Value,
+    ) -> cl::Value {
+        if !split {
+            fb.b.switch_to_block(join);
+            return fb.b.block_params(join)[0];
+        }
+        fb.b.switch_to_block(cont);
+        fb.facts.extend(a.iter().copied());
+        fb.facts.insert(r);
+        fb.split = Some((join, a.to_vec()));
+        r
     }
 
     fn emit_term(&mut self, fb: &mut Fb, bid: BlockId) -> Result<(), CodegenError> {
