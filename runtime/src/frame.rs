@@ -56,9 +56,14 @@ pub struct CodeLocation {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FrameDescriptor {
     size: u32,
-    live: Box<[u64]>,
-    catches: Box<[u32]>,
     location: LocationId,
+    /// Live bits of slots 0..64, inline: almost every frame has fewer than
+    /// 64 slots, so a collection reads one word and follows no pointer.
+    live_low: u64,
+    /// Live bits of slots 64 and up: bit `s % 64` of word `s / 64 - 1` for
+    /// slot `s`. Empty when none of those slots is live.
+    live_high: Box<[u64]>,
+    catches: Box<[u32]>,
 }
 
 /// A descriptor or stack that breaks the frame rules. Every one is a
@@ -113,11 +118,21 @@ impl FrameDescriptor {
                 return Err(FrameError::SlotLiveAndCatch { slot: s });
             }
         }
+        let live_low = bits.first().copied().unwrap_or(0);
+        // Kept empty when no slot beyond 63 is live, so a collection
+        // tells wide frames apart by the length alone.
+        let high = bits.get(1..).unwrap_or(&[]);
+        let live_high = if high.iter().any(|&b| b != 0) {
+            high.into()
+        } else {
+            Box::default()
+        };
         Ok(FrameDescriptor {
             size,
-            live: bits,
-            catches: catches.into(),
             location,
+            live_low,
+            live_high,
+            catches: catches.into(),
         })
     }
 
@@ -127,29 +142,45 @@ impl FrameDescriptor {
     }
 
     pub fn is_live(&self, slot: usize) -> bool {
-        self.live
-            .get(slot / 64)
-            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+        if slot >= self.size() {
+            return false;
+        }
+        let w = match slot / 64 {
+            0 => self.live_low,
+            i => self.live_high.get(i - 1).copied().unwrap_or(0),
+        };
+        w & (1 << (slot % 64)) != 0
     }
 
-    /// The live-slot bit set: bit `s % 64` of word `s / 64` for slot `s`.
-    pub fn live_bits(&self) -> &[u64] {
-        &self.live
+    /// The live bits of slots 0 to 63: bit `s` for slot `s`.
+    #[inline]
+    pub fn live_low(&self) -> u64 {
+        self.live_low
+    }
+
+    /// The live bits of slots 64 and up: bit `s % 64` of word `s / 64 - 1`
+    /// for slot `s`. Empty when none of those slots is live.
+    #[inline]
+    pub fn live_high(&self) -> &[u64] {
+        &self.live_high
     }
 
     /// The live slots in increasing order.
     pub fn live_slots(&self) -> impl Iterator<Item = usize> + '_ {
-        self.live.iter().enumerate().flat_map(|(i, &w)| {
-            let mut w = w;
-            std::iter::from_fn(move || {
-                if w == 0 {
-                    return None;
-                }
-                let b = w.trailing_zeros() as usize;
-                w &= w - 1;
-                Some(i * 64 + b)
+        let low = std::iter::once(&self.live_low);
+        low.chain(self.live_high.iter())
+            .enumerate()
+            .flat_map(|(i, &w)| {
+                let mut w = w;
+                std::iter::from_fn(move || {
+                    if w == 0 {
+                        return None;
+                    }
+                    let b = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    Some(i * 64 + b)
+                })
             })
-        })
     }
 
     /// The slots holding catch markers, innermost (most recent) first.
@@ -212,9 +243,22 @@ impl FrameTableReader<'_> {
         if la == a && a != 0 {
             return self.guard.descriptors.get(li as usize);
         }
-        let i = *self.guard.index.get(&a)?;
+        let i = self.index_of(a)?;
         self.last.set((a, i));
         self.guard.descriptors.get(i as usize)
+    }
+
+    /// The index of the descriptor registered for the continuation at
+    /// `address`, for [`FrameTableReader::descriptor`].
+    #[inline(never)]
+    fn index_of(&self, address: usize) -> Option<u32> {
+        self.guard.index.get(&address).copied()
+    }
+
+    /// The descriptor at `index` (as a [`FrameRun`] records it).
+    #[inline]
+    pub fn descriptor(&self, index: u32) -> Option<&FrameDescriptor> {
+        self.guard.descriptors.get(index as usize)
     }
 
     pub fn location(&self, id: LocationId) -> Option<&CodeLocation> {
@@ -331,6 +375,103 @@ pub fn walk_frames<'t>(
     Ok(())
 }
 
+/// Consecutive frames with one continuation (a recursion, often) that have
+/// live slots, as [`record_frame_runs`] finds them.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct FrameRun {
+    /// Offset from `stop` of the first frame's slot 0 (one above its
+    /// continuation).
+    pub base: usize,
+    /// Frames in the run.
+    pub count: usize,
+    /// Words per frame: the continuation and [`FrameDescriptor::size`]
+    /// slots. Frame `k` of the run has its slot 0 at `base + k * stride`.
+    pub stride: usize,
+    /// The descriptor's [`FrameDescriptor::live_low`].
+    pub live_low: u64,
+    /// The descriptor's index in the table when it has live slots beyond
+    /// the first 64 ([`FrameTableReader::descriptor`]), else
+    /// [`FrameRun::NARROW`].
+    pub wide: u32,
+}
+
+impl FrameRun {
+    /// No descriptor index: no live slot beyond slot 63.
+    pub const NARROW: u32 = u32::MAX;
+
+    fn has_live(&self) -> bool {
+        self.live_low != 0 || self.wide != FrameRun::NARROW
+    }
+}
+
+/// Walks the whole stack as [`walk_frames`] does, checking every frame,
+/// and appends to `out` one [`FrameRun`] for each stretch of consecutive
+/// frames with the same continuation and some live slot, innermost first.
+/// On an error `out` may hold some of the runs.
+///
+/// A collection checks the stack with one lookup per run (a recursion
+/// repeats one continuation many times), then visits the live slots from
+/// the record without walking the stack again.
+pub fn record_frame_runs(
+    stack: &[Word],
+    frames: &FrameTableReader<'_>,
+    out: &mut Vec<FrameRun>,
+) -> Result<(), FrameError> {
+    // The continuation word of the current run, and the run.
+    let mut last: Word = 0;
+    let mut run: Option<FrameRun> = None;
+    let mut pos = 0;
+    while pos < stack.len() {
+        let w = stack[pos];
+        let stride = match &mut run {
+            Some(r) if last == w => {
+                r.count += 1;
+                r.stride
+            }
+            _ => {
+                let c = Continuation::from_word(w)
+                    .ok_or(FrameError::NotAContinuation { offset: pos })?;
+                // Indices in the map always name a pushed descriptor.
+                let found = frames
+                    .index_of(c.address())
+                    .and_then(|i| Some((i, frames.descriptor(i)?)));
+                let Some((i, d)) = found else {
+                    return Err(FrameError::UnknownContinuation {
+                        offset: pos,
+                        address: c.address(),
+                    });
+                };
+                if let Some(r) = run.take_if(|r| r.has_live()) {
+                    out.push(r);
+                }
+                let r = FrameRun {
+                    base: pos + 1,
+                    count: 1,
+                    stride: 1 + d.size(),
+                    live_low: d.live_low,
+                    wide: if d.live_high.is_empty() {
+                        FrameRun::NARROW
+                    } else {
+                        i
+                    },
+                };
+                last = w;
+                run = Some(r);
+                r.stride
+            }
+        };
+        let end = pos + stride;
+        if end > stack.len() {
+            return Err(FrameError::FrameOverrun { offset: pos });
+        }
+        pos = end;
+    }
+    if let Some(r) = run.take_if(|r| r.has_live()) {
+        out.push(r);
+    }
+    Ok(())
+}
+
 /// Calls `visit` with the offset (from `stop`) of every live slot.
 pub fn for_each_live_slot(
     stack: &[Word],
@@ -401,6 +542,92 @@ mod tests {
             Err(FrameError::UnknownContinuation {
                 offset: 0,
                 address: 0x2000
+            })
+        );
+    }
+
+    #[test]
+    fn runs_group_repeated_frames_and_skip_dead_ones() {
+        let t = FrameTable::new();
+        let rec = t
+            .register(
+                0x1000,
+                FrameDescriptor::new(2, &[1], &[], LocationId(0)).unwrap(),
+            )
+            .unwrap()
+            .to_word();
+        let dead = t
+            .register(
+                0x2000,
+                FrameDescriptor::new(1, &[], &[], LocationId(0)).unwrap(),
+            )
+            .unwrap()
+            .to_word();
+        let wide = t
+            .register(
+                0x3000,
+                FrameDescriptor::new(70, &[0, 69], &[], LocationId(0)).unwrap(),
+            )
+            .unwrap()
+            .to_word();
+        let nil = Term::NIL.raw();
+        let mut stack = vec![rec, nil, nil, rec, nil, nil, dead, nil, wide];
+        stack.extend([nil; 70]);
+        stack.extend([rec, nil, nil]);
+        let r = t.read();
+        let mut runs = vec![];
+        record_frame_runs(&stack, &r, &mut runs).unwrap();
+        let wide_index = r.index_of(0x3000).unwrap();
+        assert_eq!(
+            runs,
+            vec![
+                FrameRun {
+                    base: 1,
+                    count: 2,
+                    stride: 3,
+                    live_low: 0b10,
+                    wide: FrameRun::NARROW
+                },
+                FrameRun {
+                    base: 9,
+                    count: 1,
+                    stride: 71,
+                    live_low: 1,
+                    wide: wide_index
+                },
+                FrameRun {
+                    base: 80,
+                    count: 1,
+                    stride: 3,
+                    live_low: 0b10,
+                    wide: FrameRun::NARROW
+                },
+            ]
+        );
+        let d = r.descriptor(wide_index).unwrap();
+        assert_eq!(d.live_high(), &[1 << 5]);
+        assert_eq!(d.live_slots().collect::<Vec<_>>(), vec![0, 69]);
+        // The slots the runs name are those `for_each_live_slot` visits.
+        let mut seen = vec![];
+        for_each_live_slot(&stack, &r, |o| seen.push(o)).unwrap();
+        assert_eq!(seen, vec![2, 5, 9, 78, 81]);
+        // Errors as `walk_frames` reports them, after a good prefix too.
+        let mut bad = vec![rec, nil, nil, rec, nil];
+        assert_eq!(
+            record_frame_runs(&bad, &r, &mut runs),
+            Err(FrameError::FrameOverrun { offset: 3 })
+        );
+        bad[3] = nil;
+        assert_eq!(
+            record_frame_runs(&bad, &r, &mut runs),
+            Err(FrameError::NotAContinuation { offset: 3 })
+        );
+        bad[3] = Continuation::new(0x4000).unwrap().to_word();
+        assert_eq!(
+            record_frame_runs(&bad, &r, &mut runs),
+            Err(FrameError::UnknownContinuation {
+                offset: 3,
+                address: 0x4000
             })
         );
     }

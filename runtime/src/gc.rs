@@ -51,12 +51,15 @@
 //! Collecting one process reads and writes only that process's memory (and
 //! the atomic counts of the off-heap binaries it drops).
 
-use crate::frame::{FrameError, FrameTable, FrameTableReader, global_frames, walk_frames};
+use crate::frame::{
+    FrameError, FrameRun, FrameTable, FrameTableReader, global_frames, record_frame_runs,
+};
 use crate::heap::{Block, OldHeap, ProcessContext, ProcessMemory, next_heap_size, release_handle};
 use crate::term::{
-    Continuation, Header, HeaderKind, PRIMARY_MASK, TAG_BOXED, TAG_IMMEDIATE, TAG_LIST, Term, Word,
+    Header, HeaderKind, PRIMARY_MASK, TAG_BOXED, TAG_IMMEDIATE, TAG_LIST, Term, Word,
 };
 use crate::verify::VerifyError;
+use std::cell::Cell;
 
 /// Words BEAM keeps free above the stack on x86-64 (`S_RESERVED`: a
 /// continuation pointer and the JIT's red zone) and counts when it sizes a
@@ -144,17 +147,58 @@ impl Collector {
     /// Moves the object `t` points at (if it is in a collected space) and
     /// returns the term for its new place.
     /// Immediates (most list elements, many tuple fields) are answered
-    /// here, inline at every call site; pointers go to
+    /// here, inline at every call site, and so are cons cells in the young
+    /// heap (most of what a collection moves); other pointers go to
     /// [`Collector::evacuate_pointer`].
     #[inline(always)]
     fn evacuate(&mut self, t: Term) -> Term {
-        let tag = t.raw() & PRIMARY_MASK;
+        let raw = t.raw();
+        let tag = raw & PRIMARY_MASK;
         if tag == TAG_IMMEDIATE || tag == 0 {
             return t;
+        }
+        let addr = (raw & !PRIMARY_MASK) as usize;
+        if tag == TAG_LIST && addr >= self.young_lo && addr < self.young_hi {
+            let dest = if addr < self.mature_hi {
+                Dest::Old
+            } else {
+                Dest::Young
+            };
+            // SAFETY: `addr` is in the young heap, being collected, and a
+            // list term always lands on a live cons cell there (the heap
+            // invariant the verifier checks).
+            return unsafe { self.move_cons(addr as *mut Word, dest) };
         }
         self.evacuate_pointer(t)
     }
 
+    /// Moves the cons cell at `from` to `dest` unless it moved already;
+    /// returns the list term for its new place.
+    ///
+    /// # Safety
+    /// `from` must be a cons cell (possibly forwarded) in a space being
+    /// collected whose objects go to `dest`.
+    #[inline(always)]
+    unsafe fn move_cons(&mut self, from: *mut Word, dest: Dest) -> Term {
+        // SAFETY: per the contract `from` is two words of a cons cell; the
+        // destination has room: to-spaces are sized for all the data they
+        // can receive.
+        unsafe {
+            let head = *from;
+            if head == 0 {
+                return Term::from_raw(*from.add(1));
+            }
+            let to = self.bump(dest, 2);
+            *to = head;
+            *to.add(1) = *from.add(1);
+            let new = Term::list_from_address(to as usize);
+            *from = 0;
+            *from.add(1) = new.raw();
+            new
+        }
+    }
+
+    #[inline(never)]
     fn evacuate_pointer(&mut self, t: Term) -> Term {
         let raw = t.raw();
         let tag = raw & PRIMARY_MASK;
@@ -163,43 +207,35 @@ impl Collector {
             return t;
         };
         let from = addr as *mut Word;
+        if tag == TAG_LIST {
+            // SAFETY: `addr` is in a space being collected, and a list term
+            // always lands on a live cons cell there.
+            return unsafe { self.move_cons(from, dest) };
+        }
         // SAFETY: `addr` is in a space being collected, and a pointer term
         // always lands on a live object there (the heap invariant the
         // verifier checks). The destination has room: to-spaces are sized
         // for all the data they can receive.
         unsafe {
-            if tag == TAG_LIST {
-                if *from == 0 {
-                    return Term::from_raw(*from.add(1));
-                }
-                let to = self.bump(dest, 2);
-                *to = *from;
-                *to.add(1) = *from.add(1);
-                let new = Term::list_from_address(to as usize);
-                *from = 0;
-                *from.add(1) = new.raw();
-                new
-            } else {
-                let w = *from;
-                if w & PRIMARY_MASK == TAG_BOXED {
-                    return Term::from_raw(w);
-                }
-                let Some(h) = Header::from_word(w) else {
-                    corrupt_header(w, addr)
-                };
-                let n = h.object_words();
-                let to = self.bump(dest, n);
-                std::ptr::copy_nonoverlapping(from, to, n);
-                if h.kind == HeaderKind::RefcBin {
-                    match dest {
-                        Dest::Young => self.new_off_young.push(to),
-                        Dest::Old => self.new_off_old.push(to),
-                    }
-                }
-                let new = Term::boxed_from_address(to as usize);
-                *from = new.raw();
-                new
+            let w = *from;
+            if w & PRIMARY_MASK == TAG_BOXED {
+                return Term::from_raw(w);
             }
+            let Some(h) = Header::from_word(w) else {
+                corrupt_header(w, addr)
+            };
+            let n = h.object_words();
+            let to = self.bump(dest, n);
+            std::ptr::copy_nonoverlapping(from, to, n);
+            if h.kind == HeaderKind::RefcBin {
+                match dest {
+                    Dest::Young => self.new_off_young.push(to),
+                    Dest::Old => self.new_off_old.push(to),
+                }
+            }
+            let new = Term::boxed_from_address(to as usize);
+            *from = new.raw();
+            new
         }
     }
 
@@ -219,7 +255,7 @@ impl Collector {
     ///
     /// # Safety
     /// `p` must be the start of an object in a to-space.
-    #[inline]
+    #[inline(always)]
     unsafe fn scan_object(&mut self, p: *mut Word) -> *mut Word {
         // SAFETY: per the contract, `p` starts an object we copied, so its
         // words (header plus arity, or the two cons words) are initialised.
@@ -270,16 +306,45 @@ fn corrupt_header(w: Word, addr: usize) -> ! {
     panic!("GC found a corrupt header {w:#x} at {addr:#x}")
 }
 
+/// The stack's frames for one collection: the table they were checked
+/// against and the runs of frames with live slots, as `record_frame_runs`
+/// found them before anything was changed.
+#[derive(Copy, Clone)]
+struct StackRoots<'a, 'r> {
+    frames: &'a FrameTableReader<'r>,
+    runs: &'a [FrameRun],
+}
+
+thread_local! {
+    /// The record of frame runs, kept between collections so a collection
+    /// allocates nothing for it once a thread is warm.
+    static FRAME_RUNS: Cell<Vec<FrameRun>> = const { Cell::new(Vec::new()) };
+}
+
+/// A record longer than this is freed after use rather than kept.
+const FRAME_RUNS_KEEP: usize = 1 << 12;
+
+fn take_frame_runs() -> Vec<FrameRun> {
+    FRAME_RUNS.try_with(Cell::take).unwrap_or_default()
+}
+
+fn give_back_frame_runs(mut v: Vec<FrameRun>) {
+    if v.capacity() <= FRAME_RUNS_KEEP {
+        v.clear();
+        // Fails only while the thread exits; `v` is then simply freed.
+        let _ = FRAME_RUNS.try_with(|c| c.set(v));
+    }
+}
+
 /// Calls `f` on every root slot: live x registers, the dictionary, `extra`
-/// and the live stack slots of the stack at `[stop, stop + stack_len)`.
-/// The stack must have passed `walk_frames` already.
+/// and the live stack slots of the stack at `stop`, which `stack` describes
+/// (the stack as it was checked, or a copy of it at `stop`).
 fn visit_roots(
     m: &mut ProcessMemory,
     live_x: usize,
     extra: &mut [Term],
     stop: *mut Word,
-    stack_len: usize,
-    frames: &FrameTableReader<'_>,
+    stack: StackRoots<'_, '_>,
     mut f: impl FnMut(*mut Word),
 ) {
     let live_x = live_x.min(m.x_regs.len());
@@ -290,24 +355,59 @@ fn visit_roots(
     for r in extra.iter_mut() {
         f(r as *mut Term as *mut Word);
     }
-    let mut pos = 0;
-    while pos < stack_len {
-        // SAFETY: `pos < stack_len`, inside the stack.
-        let w = unsafe { *stop.add(pos) };
-        let Some(d) = Continuation::from_word(w).and_then(|c| frames.get(c)) else {
-            // Validated before the collection started.
-            break;
-        };
-        for (i, &bits) in d.live_bits().iter().enumerate() {
-            let mut w = bits;
-            while w != 0 {
-                let s = i * 64 + w.trailing_zeros() as usize;
-                w &= w - 1;
-                // SAFETY: validated: the frame lies inside the stack.
-                f(unsafe { stop.add(pos + 1 + s) });
+    for run in stack.runs {
+        let FrameRun {
+            base,
+            count,
+            stride,
+            live_low,
+            wide,
+        } = *run;
+        // Frame `k` of the run has its slot 0 at `stop + base + k * stride`;
+        // `record_frame_runs` checked that every frame of the run lies
+        // inside the stack. (`wrapping_add` only steps past the last frame,
+        // never to be read.)
+        let mut frame = stop.wrapping_add(base);
+        for _ in 0..count {
+            let mut bits = live_low;
+            while bits != 0 {
+                let s = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                // A live slot is inside its (checked) frame.
+                f(frame.wrapping_add(s));
+            }
+            if wide != FrameRun::NARROW {
+                visit_wide_frame(stack.frames, wide, frame, stride - 1, &mut f);
+            }
+            frame = frame.wrapping_add(stride);
+        }
+    }
+}
+
+/// The live slots from slot 64 up of a frame of `size` slots with slot 0
+/// at `base`.
+#[cold]
+#[inline(never)]
+fn visit_wide_frame(
+    frames: &FrameTableReader<'_>,
+    index: u32,
+    base: *mut Word,
+    size: usize,
+    f: &mut impl FnMut(*mut Word),
+) {
+    let Some(d) = frames.descriptor(index) else {
+        return;
+    };
+    for (i, &bits) in d.live_high().iter().enumerate() {
+        let mut w = bits;
+        while w != 0 {
+            let s = (i + 1) * 64 + w.trailing_zeros() as usize;
+            w &= w - 1;
+            if s < size {
+                // SAFETY: slot `s < size` of a frame inside the stack.
+                f(unsafe { base.add(s) });
             }
         }
-        pos += 1 + d.size();
     }
 }
 
@@ -332,21 +432,7 @@ impl ProcessMemory {
         roots: &mut [Term],
         frames: &FrameTable,
     ) -> Result<GcKind, GcError> {
-        let reader = frames.read();
-        walk_frames(self.stack(), &reader, |_| true).map_err(GcError::Stack)?;
-        self.ctx.x_live = live_x as u32;
-        let kind = if self.minor_since_full >= self.fullsweep_after
-            || !self.minor(need, live_x, roots, &reader)
-        {
-            self.major(need, live_x, roots, &reader);
-            GcKind::Major
-        } else {
-            GcKind::Minor
-        };
-        if self.verify {
-            crate::verify::verify(self, live_x, roots, &reader).map_err(GcError::Verify)?;
-        }
-        Ok(kind)
+        self.collect_with(need, live_x, roots, frames, false)
     }
 
     /// A full-sweep collection, whatever the counters say
@@ -358,14 +444,50 @@ impl ProcessMemory {
         roots: &mut [Term],
         frames: &FrameTable,
     ) -> Result<(), GcError> {
+        self.collect_with(need, live_x, roots, frames, true)
+            .map(|_| ())
+    }
+
+    fn collect_with(
+        &mut self,
+        need: usize,
+        live_x: usize,
+        roots: &mut [Term],
+        frames: &FrameTable,
+        force_major: bool,
+    ) -> Result<GcKind, GcError> {
         let reader = frames.read();
-        walk_frames(self.stack(), &reader, |_| true).map_err(GcError::Stack)?;
-        self.ctx.x_live = live_x as u32;
-        self.major(need, live_x, roots, &reader);
-        if self.verify {
-            crate::verify::verify(self, live_x, roots, &reader).map_err(GcError::Verify)?;
-        }
-        Ok(())
+        let mut runs = take_frame_runs();
+        // The whole stack is checked, and its frames recorded, before
+        // anything changes: a bad stack is reported with nothing collected.
+        let r = match record_frame_runs(self.stack(), &reader, &mut runs) {
+            Err(e) => Err(GcError::Stack(e)),
+            Ok(()) => {
+                let stack = StackRoots {
+                    frames: &reader,
+                    runs: &runs,
+                };
+                self.ctx.x_live = live_x as u32;
+                let kind = if force_major
+                    || self.minor_since_full >= self.fullsweep_after
+                    || !self.minor(need, live_x, roots, stack)
+                {
+                    self.major(need, live_x, roots, stack);
+                    GcKind::Major
+                } else {
+                    GcKind::Minor
+                };
+                if self.verify {
+                    crate::verify::verify(self, live_x, roots, &reader)
+                        .map_err(GcError::Verify)
+                        .map(|()| kind)
+                } else {
+                    Ok(kind)
+                }
+            }
+        };
+        give_back_frame_runs(runs);
+        r
     }
 
     fn stack_len(&self) -> usize {
@@ -446,7 +568,7 @@ impl ProcessMemory {
         need: usize,
         live_x: usize,
         roots: &mut [Term],
-        frames: &FrameTableReader<'_>,
+        stack_roots: StackRoots<'_, '_>,
     ) -> bool {
         let before = self.heap_used() + self.fragment_words();
         let mature = (self.high_water as usize - self.ctx.heap_start as usize) / 8;
@@ -479,7 +601,7 @@ impl ProcessMemory {
         let mut c = self.collector(false);
         c.young_top = to.start();
         let old_scan = c.old_top;
-        visit_roots(self, live_x, roots, stop, stack, frames, |slot| {
+        visit_roots(self, live_x, roots, stop, stack_roots, |slot| {
             // SAFETY: root slots hold terms.
             unsafe { *slot = c.evacuate(Term::from_raw(*slot)).raw() }
         });
@@ -515,10 +637,10 @@ impl ProcessMemory {
             }
             let wanted = next_heap_size(wanted, 0).max(self.min_heap_size);
             if wanted < size {
-                self.relocate_young(wanted, live_x, roots, frames);
+                self.relocate_young(wanted, live_x, roots, stack_roots);
             }
         } else if need_after > size {
-            self.relocate_young(next_heap_size(need_after, 0), live_x, roots, frames);
+            self.relocate_young(next_heap_size(need_after, 0), live_x, roots, stack_roots);
         }
         true
     }
@@ -528,7 +650,7 @@ impl ProcessMemory {
         need: usize,
         live_x: usize,
         roots: &mut [Term],
-        frames: &FrameTableReader<'_>,
+        stack_roots: StackRoots<'_, '_>,
     ) {
         let before = self.heap_used() + self.fragment_words() + self.old_heap_used();
         let stack = self.stack_len();
@@ -551,7 +673,7 @@ impl ProcessMemory {
         let (to, stop) = self.new_block_with_stack(if grow { target } else { size });
         let mut c = self.collector(true);
         c.young_top = to.start();
-        visit_roots(self, live_x, roots, stop, stack, frames, |slot| {
+        visit_roots(self, live_x, roots, stop, stack_roots, |slot| {
             // SAFETY: root slots hold terms.
             unsafe { *slot = c.evacuate(Term::from_raw(*slot)).raw() }
         });
@@ -585,7 +707,7 @@ impl ProcessMemory {
             wanted = wanted.min(next_heap_size(2 * need_after, 0).max(self.min_heap_size));
         }
         if wanted != self.young.words() {
-            self.relocate_young(wanted, live_x, roots, frames);
+            self.relocate_young(wanted, live_x, roots, stack_roots);
         }
     }
 
@@ -596,7 +718,7 @@ impl ProcessMemory {
         words: usize,
         live_x: usize,
         roots: &mut [Term],
-        frames: &FrameTableReader<'_>,
+        stack_roots: StackRoots<'_, '_>,
     ) {
         let used = self.heap_used();
         let (to, stop) = self.new_block_with_stack(words);
@@ -640,8 +762,7 @@ impl ProcessMemory {
                 }
             }
         }
-        let stack = self.stack_len();
-        visit_roots(self, live_x, roots, stop, stack, frames, fix);
+        visit_roots(self, live_x, roots, stop, stack_roots, fix);
         for h in &mut self.off_heap {
             *h = (*h as usize).wrapping_add(delta) as *mut Word;
         }
@@ -677,6 +798,7 @@ pub unsafe extern "C" fn coral_gc(ctx: *mut ProcessContext, need: usize, live_x:
 mod tests {
     use super::*;
     use crate::frame::{FrameDescriptor, LocationId};
+    use crate::term::Continuation;
 
     fn table() -> FrameTable {
         FrameTable::new()
@@ -832,5 +954,50 @@ mod tests {
         roots[0] = Term::NIL;
         m.collect_major(0, 0, &mut roots, &t).unwrap();
         assert_eq!(m.heap_size(), 233);
+    }
+
+    #[test]
+    fn live_slots_of_recursive_and_wide_frames_are_roots() {
+        let t = table();
+        let narrow = t
+            .register(
+                0x5000,
+                FrameDescriptor::new(2, &[1], &[], LocationId(0)).unwrap(),
+            )
+            .unwrap();
+        let wide = t
+            .register(
+                0x6000,
+                FrameDescriptor::new(70, &[3, 68], &[], LocationId(0)).unwrap(),
+            )
+            .unwrap();
+        let mut m = ProcessMemory::new();
+        m.set_verify(true);
+        let mut slots = vec![Term::NIL; 70];
+        slots[3] = m.tuple(&[Term::small(3).unwrap()]).unwrap();
+        slots[68] = m.tuple(&[Term::small(68).unwrap()]).unwrap();
+        m.push_frame(wide, &slots).unwrap();
+        for i in 0..5 {
+            let live = m.cons(Term::small(i).unwrap(), Term::NIL);
+            m.push_frame(narrow, &[Term::NIL, live]).unwrap();
+        }
+        // Garbage, then a major and a minor collection.
+        for _ in 0..20 {
+            m.cons(Term::NIL, Term::NIL);
+        }
+        for kind in [GcKind::Major, GcKind::Minor, GcKind::Minor] {
+            assert_eq!(m.collect(0, 0, &mut [], &t).unwrap(), kind);
+            for i in 0..5 {
+                let l = m.stack_term(3 * i + 2).unwrap();
+                let (h, _) = l.cons_parts(&*m).unwrap();
+                assert_eq!(h, Term::small(4 - i as i64).unwrap());
+            }
+            for s in [3, 68] {
+                let t = m.stack_term(15 + 1 + s).unwrap();
+                let el = t.tuple_elements(&*m).unwrap();
+                assert_eq!(el, &[Term::small(s as i64).unwrap()]);
+            }
+        }
+        assert_eq!(m.heap_used() + m.old_heap_used(), 5 * 2 + 2 * 2);
     }
 }

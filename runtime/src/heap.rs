@@ -76,11 +76,17 @@ pub(crate) struct Block {
     words: usize,
 }
 
-/// Blocks at least this big are recycled through the per-thread cache.
-const CACHED_BLOCK_MIN: usize = 4096;
 /// At most this many words are kept in one thread's cache.
 const CACHE_MAX_WORDS: usize = 1 << 22;
-const CACHE_MAX_BLOCKS: usize = 8;
+/// At most this many sizes are kept in one thread's cache (the least
+/// recently used size goes first): a thread's processes use few heap sizes
+/// at a time.
+const CACHE_MAX_SIZES: usize = 8;
+/// At most this many blocks of one size are kept: enough for the heaps of
+/// the processes one time slice spawns and that exit before the next, few
+/// enough (with `CACHE_MAX_WORDS`) that a million exiting processes pin
+/// little memory.
+const CACHE_MAX_PER_SIZE: usize = 4096;
 
 /// Blocks of at most this many words (message fragments of small terms)
 /// are kept on per-thread free lists by size, so sending a small message
@@ -109,12 +115,14 @@ impl Drop for SmallBlocks {
 }
 
 thread_local! {
-    /// Freed big blocks of this scheduler thread, kept mapped so the next
-    /// collection's to-space of the same size does not page-fault its way
-    /// in. Heap sizes come from a small series, so exact-size reuse is
-    /// common: a collection's from-space is often the next one's to-space.
+    /// Freed blocks of this scheduler thread (above `SMALL_BLOCK_MAX`
+    /// words), kept for the next block of the same size. Heap sizes come
+    /// from a small series, so exact-size reuse is common: a collection's
+    /// from-space is often the next one's to-space, and an exiting
+    /// process's heap the next spawned one's. A kept block also stays
+    /// mapped, so a big to-space does not page-fault its way in again.
     static BLOCK_CACHE: std::cell::RefCell<BlockCache> =
-        const { std::cell::RefCell::new(BlockCache(Vec::new())) };
+        const { std::cell::RefCell::new(BlockCache { sizes: Vec::new(), words: 0 }) };
 }
 
 fn block_layout(words: usize) -> Layout {
@@ -133,13 +141,9 @@ impl Block {
                 return Block { ptr, words };
             }
         }
-        if words >= CACHED_BLOCK_MIN {
+        if words > SMALL_BLOCK_MAX && words <= CACHE_MAX_WORDS {
             let hit = BLOCK_CACHE
-                .try_with(|c| {
-                    let c = &mut c.borrow_mut().0;
-                    let i = c.iter().position(|&(_, w)| w == words)?;
-                    Some(c.swap_remove(i).0)
-                })
+                .try_with(|c| c.try_borrow_mut().ok()?.take(words))
                 .ok()
                 .flatten();
             if let Some(ptr) = hit {
@@ -189,18 +193,9 @@ impl Drop for Block {
             }
             return;
         }
-        let cached = words >= CACHED_BLOCK_MIN
+        let cached = words <= CACHE_MAX_WORDS
             && BLOCK_CACHE
-                .try_with(|c| {
-                    let c = &mut c.borrow_mut().0;
-                    let total: usize = c.iter().map(|&(_, w)| w).sum();
-                    if c.len() < CACHE_MAX_BLOCKS && total + words <= CACHE_MAX_WORDS {
-                        c.push((ptr, words));
-                        true
-                    } else {
-                        false
-                    }
-                })
+                .try_with(|c| c.try_borrow_mut().is_ok_and(|mut c| c.keep(ptr, words)))
                 .unwrap_or(false);
         if !cached {
             free_block(ptr, words);
@@ -214,13 +209,100 @@ fn free_block(ptr: NonNull<Word>, words: usize) {
 }
 
 /// A thread's cached blocks, freed when the thread exits.
-struct BlockCache(Vec<(NonNull<Word>, usize)>);
+struct BlockCache {
+    /// The blocks kept, by size; the most recently used size last.
+    sizes: Vec<SizeClass>,
+    /// The words of all kept blocks, summed.
+    words: usize,
+}
+
+/// Kept blocks of one size.
+struct SizeClass {
+    words: usize,
+    blocks: Vec<NonNull<Word>>,
+}
+
+impl SizeClass {
+    fn free_all(&mut self) {
+        for p in self.blocks.drain(..) {
+            free_block(p, self.words);
+        }
+    }
+}
+
+impl BlockCache {
+    /// The position of the class of `words`, moved to the end (most
+    /// recently used).
+    #[inline]
+    fn class(&mut self, words: usize) -> Option<usize> {
+        let i = self.sizes.iter().rposition(|c| c.words == words)?;
+        let last = self.sizes.len() - 1;
+        if i != last {
+            self.sizes[i..].rotate_left(1);
+        }
+        Some(last)
+    }
+
+    /// A kept block of exactly `words` words, the most recently kept first.
+    #[inline]
+    fn take(&mut self, words: usize) -> Option<NonNull<Word>> {
+        let i = self.class(words)?;
+        let p = self.sizes[i].blocks.pop()?;
+        self.words -= words;
+        Some(p)
+    }
+
+    /// Frees the blocks of the least recently used size.
+    fn evict_oldest(&mut self) {
+        let mut c = self.sizes.remove(0);
+        self.words -= c.words * c.blocks.len();
+        c.free_all();
+    }
+
+    /// Keeps a block of `words` words if the bounds allow, freeing blocks
+    /// of the least recently used sizes to make room. `false` if it was
+    /// not kept (the caller frees it).
+    fn keep(&mut self, ptr: NonNull<Word>, words: usize) -> bool {
+        if words > CACHE_MAX_WORDS {
+            return false;
+        }
+        let i = match self.class(words) {
+            Some(i) => i,
+            None => {
+                if self.sizes.len() >= CACHE_MAX_SIZES {
+                    self.evict_oldest();
+                }
+                self.sizes.push(SizeClass {
+                    words,
+                    blocks: Vec::new(),
+                });
+                self.sizes.len() - 1
+            }
+        };
+        if self.sizes[i].blocks.len() >= CACHE_MAX_PER_SIZE {
+            return false;
+        }
+        // Make room by dropping other sizes (the class of `words` is
+        // last, so `evict_oldest` never reaches it while others remain).
+        while self.words + words > CACHE_MAX_WORDS {
+            if self.sizes.len() <= 1 {
+                return false;
+            }
+            self.evict_oldest();
+        }
+        let i = self.sizes.len() - 1;
+        self.sizes[i].blocks.push(ptr);
+        self.words += words;
+        true
+    }
+}
 
 impl Drop for BlockCache {
     fn drop(&mut self) {
-        for (p, w) in self.0.drain(..) {
-            free_block(p, w);
+        for c in &mut self.sizes {
+            c.free_all();
         }
+        self.words = 0;
     }
 }
 
@@ -1060,5 +1142,52 @@ mod tests {
             n += 1;
         }
         assert_eq!(n, 500);
+    }
+
+    #[test]
+    fn freed_heap_blocks_are_reused_by_size() {
+        let a = Block::new(MIN_HEAP_SIZE);
+        let p = a.start();
+        drop(a);
+        let b = Block::new(MIN_HEAP_SIZE);
+        assert_eq!(b.start(), p);
+        assert_eq!(b.words(), MIN_HEAP_SIZE);
+        let c = Block::new(376);
+        assert_ne!(c.start(), p);
+    }
+
+    #[test]
+    fn block_cache_stays_bounded() {
+        let mut cache = BlockCache {
+            sizes: Vec::new(),
+            words: 0,
+        };
+        let mut kept = 0;
+        for _ in 0..CACHE_MAX_PER_SIZE + 5 {
+            let b = std::mem::ManuallyDrop::new(Block::new(20));
+            if cache.keep(b.ptr, 20) {
+                kept += 1;
+            } else {
+                free_block(b.ptr, 20);
+            }
+        }
+        assert_eq!(kept, CACHE_MAX_PER_SIZE);
+        assert_eq!(cache.words, 20 * CACHE_MAX_PER_SIZE);
+        // More sizes than the cache keeps: the least recently used goes.
+        for w in 0..CACHE_MAX_SIZES {
+            let b = std::mem::ManuallyDrop::new(Block::new(100 + w));
+            assert!(cache.keep(b.ptr, 100 + w));
+        }
+        assert_eq!(cache.sizes.len(), CACHE_MAX_SIZES);
+        assert!(cache.take(20).is_none());
+        let total: usize = cache.sizes.iter().map(|c| c.words * c.blocks.len()).sum();
+        assert_eq!(cache.words, total);
+        // A block too big for the word bound is never kept.
+        let big = std::mem::ManuallyDrop::new(Block::new(CACHE_MAX_WORDS + 1));
+        assert!(!cache.keep(big.ptr, CACHE_MAX_WORDS + 1));
+        free_block(big.ptr, CACHE_MAX_WORDS + 1);
+        let p = cache.take(100).unwrap();
+        free_block(p, 100);
+        assert_eq!(cache.words, total - 100);
     }
 }

@@ -861,6 +861,23 @@ impl Process {
         roots: &mut [Term],
         major: bool,
     ) -> Result<crate::gc::GcKind, crate::gc::GcError> {
+        if self.queue.messages.is_empty() {
+            // No queued message to attach, merge or keep alive: the roots
+            // are the caller's alone (the common case, and a collection
+            // here allocates nothing).
+            let frames = crate::frame::global_frames();
+            let r = if major {
+                self.mem
+                    .collect_major(need, live_x, roots, frames)
+                    .map(|()| crate::gc::GcKind::Major)
+            } else {
+                self.mem.collect(need, live_x, roots, frames)
+            };
+            if r.is_ok() {
+                self.check_max_heap_size();
+            }
+            return r;
+        }
         let save = self.queue.save;
         if let Some(m) = self.queue.messages.get_mut(save)
             && let Some(f) = m.fragment.take()
