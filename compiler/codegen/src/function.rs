@@ -100,6 +100,14 @@ const FALSE: i64 = Term::boolean(false).raw() as i64;
 /// Bits 2..8 of a header word: the kind.
 const KIND_MASK: i64 = 0xFC;
 
+/// Whether the bits `mask` of `x` are `tag`: `(x - tag) & mask == 0`,
+/// which x86-64 does as `lea` and `test` without copying `x` first.
+fn tag_is(fb: &mut Fb, x: cl::Value, mask: i64, tag: i64) -> cl::Value {
+    let d = fb.b.ins().iadd_imm_s(x, -tag);
+    let t = fb.b.ins().band_imm_s(d, mask);
+    fb.b.ins().icmp_imm_s(IntCC::Equal, t, 0)
+}
+
 fn header_word(kind: HeaderKind, arity: usize) -> i64 {
     coral_runtime::term::Header::new(kind, arity).to_word() as i64
 }
@@ -1325,6 +1333,10 @@ struct Fb<'b> {
     split_ok: bool,
     /// The facts the next [`Emitter::emit_from`] starts with.
     known: Vec<cl::Value>,
+    /// The IR values whose values here are in `facts`.
+    facts_ir: std::collections::HashSet<ir::Value>,
+    /// The IR values of `known`.
+    known_ir: Vec<ir::Value>,
     /// Left by a split instruction: the block its other ways join in,
     /// taking the result, and the operands as tested.
     split: Option<(cl::Block, Vec<cl::Value>)>,
@@ -1518,6 +1530,8 @@ impl<M: Module> Emitter<'_, M> {
                 facts: std::collections::HashSet::new(),
                 split_ok: false,
                 known: Vec::new(),
+                facts_ir: std::collections::HashSet::new(),
+                known_ir: Vec::new(),
                 split: None,
                 cold: 0,
                 vars: HashMap::new(),
@@ -1789,8 +1803,14 @@ impl<M: Module> Emitter<'_, M> {
             return x;
         }
         let x = fb.b.create_block();
-        for _ in &self.f.block(b).params {
-            fb.b.append_block_param(x, WORD);
+        // The function's first block, which nothing jumps to, takes its
+        // parameters as variables set by the entry, not as block
+        // parameters: a loop through the entry then moves no value into
+        // another register on its way in.
+        if !(b == BlockId(0) && self.p.preds[0] == 0) {
+            for _ in &self.f.block(b).params {
+                fb.b.append_block_param(x, WORD);
+            }
         }
         fb.blocks.insert(b, x);
         x
@@ -1835,7 +1855,11 @@ impl<M: Module> Emitter<'_, M> {
                     .ok_or_else(|| CodegenError::new("no entry resume"))?;
                 let vals = self.f.blocks[0].params.clone();
                 self.reduction_check(fb, resume, &vals)?;
-                let args: Vec<cl::Value> = vals.iter().map(|v| self.get(fb, *v)).collect();
+                let args: Vec<cl::Value> = if fb.b.block_params(first).is_empty() {
+                    Vec::new()
+                } else {
+                    vals.iter().map(|v| self.get(fb, *v)).collect()
+                };
                 fb.b.ins().jump(first, &bargs(&args));
             }
             Kind::Cont => self.enter_cont(fb, first, params[0])?,
@@ -2255,7 +2279,7 @@ impl<M: Module> Emitter<'_, M> {
     /// a later integer operation of the block then needs no test at all
     /// (all its operands are among those, or small literals), and the
     /// rest of the block is short (it is emitted twice).
-    fn splits(&self, bid: BlockId, i: usize) -> bool {
+    fn splits(&self, fb: &Fb, bid: BlockId, i: usize) -> bool {
         let blk = self.f.block(bid);
         let inst = &blk.insts[i];
         let Op::Bif { name, args } = &inst.op else {
@@ -2287,9 +2311,12 @@ impl<M: Module> Emitter<'_, M> {
                         .fp
                         .pure_arith(&self.p.floats, n, xs, x.results.first().copied())
                     && !self.p.fp.pure_compare(&self.p.floats, n, xs)
-                    && xs
-                        .iter()
-                        .all(|v| *v == r || args.contains(v) || self.p.small_literals.contains(v))
+                    && xs.iter().all(|v| {
+                        *v == r
+                            || args.contains(v)
+                            || fb.facts_ir.contains(v)
+                            || self.p.small_literals.contains(v)
+                    })
             }
             _ => false,
         })
@@ -2307,6 +2334,7 @@ impl<M: Module> Emitter<'_, M> {
         let fast = mode != Emit::Generic;
         let blk = self.f.block(bid);
         fb.facts = std::mem::take(&mut fb.known).into_iter().collect();
+        fb.facts_ir = std::mem::take(&mut fb.known_ir).into_iter().collect();
         let mut rests: Vec<(usize, cl::Block)> = Vec::new();
         let mut copies: Vec<FastCopy> = Vec::new();
         // One heap check covers a run of allocations with no runtime call
@@ -2339,7 +2367,7 @@ impl<M: Module> Emitter<'_, M> {
                 }
                 _ => None,
             };
-            fb.split_ok = fast && rests.len() < SPLITS_MAX && self.splits(bid, i);
+            fb.split_ok = fast && rests.len() < SPLITS_MAX && self.splits(fb, bid, i);
             let done = self.emit_inst(fb, bid, inst);
             fb.split_ok = false;
             self.live_now = None;
@@ -2366,6 +2394,10 @@ impl<M: Module> Emitter<'_, M> {
                     }
                 }
                 rests.push((i + 1, rest));
+                if let Op::Bif { args, .. } = &inst.op {
+                    fb.facts_ir.extend(args.iter().copied());
+                }
+                fb.facts_ir.extend(inst.results.first().copied());
             }
         }
         match fused {
@@ -2403,6 +2435,7 @@ impl<M: Module> Emitter<'_, M> {
             self.emit_edge_body(fb, &bc, back)?;
         }
         fb.facts.clear();
+        fb.facts_ir.clear();
         // The generic rests: the same code again, registering nothing twice.
         for (i, rest) in rests {
             fb.b.switch_to_block(rest);
@@ -2423,6 +2456,10 @@ impl<M: Module> Emitter<'_, M> {
             }
             let mut known: Vec<cl::Value> = c.tested.iter().map(|&(_, x)| x).collect();
             known.extend(c.params.iter().filter_map(|&i| ps.get(i).copied()));
+            let tparams = &self.f.block(c.target).params;
+            let mut known_ir: Vec<ir::Value> = c.tested.iter().map(|&(v, _)| v).collect();
+            known_ir.extend(c.params.iter().filter_map(|&i| tparams.get(i).copied()));
+            fb.known_ir = known_ir;
             let copy = std::mem::replace(&mut self.inner_copy, true);
             fb.known = known;
             let done = self.emit_from(fb, c.target, 0, Emit::Copy);
@@ -2774,8 +2811,7 @@ impl<M: Module> Emitter<'_, M> {
             }
             (false, true) | (true, false) => {
                 let x = if known(fb, b) { a } else { b };
-                let t = fb.b.ins().band_imm_s(x, SMALL_MASK);
-                fb.b.ins().icmp_imm_s(IntCC::Equal, t, SMALL_TAG)
+                tag_is(fb, x, SMALL_MASK, SMALL_TAG)
             }
             (false, false) => {
                 let both = fb.b.ins().band(a, b);
@@ -3422,13 +3458,11 @@ impl<M: Module> Emitter<'_, M> {
                 Ok(self.bool_term(fb, e))
             }
             ("is_atom", 1) => {
-                let t = fb.b.ins().band_imm_s(a[0], IMM2_MASK);
-                let c = fb.b.ins().icmp_imm_s(IntCC::Equal, t, ATOM_TAG);
+                let c = tag_is(fb, a[0], IMM2_MASK, ATOM_TAG);
                 Ok(self.bool_term(fb, c))
             }
             ("is_list", 1) => {
-                let t = fb.b.ins().band_imm_s(a[0], TAG_MASK);
-                let c1 = fb.b.ins().icmp_imm_s(IntCC::Equal, t, TAG_LIST);
+                let c1 = tag_is(fb, a[0], TAG_MASK, TAG_LIST);
                 let c2 = fb.b.ins().icmp_imm_s(IntCC::Equal, a[0], NIL);
                 let c = fb.b.ins().bor(c1, c2);
                 Ok(self.bool_term(fb, c))
@@ -3499,8 +3533,7 @@ impl<M: Module> Emitter<'_, M> {
                     }
                     Cond::IsCons(v) => {
                         let x = self.get(fb, *v);
-                        let tag = fb.b.ins().band_imm_s(x, TAG_MASK);
-                        let c = fb.b.ins().icmp_imm_s(IntCC::Equal, tag, TAG_LIST);
+                        let c = tag_is(fb, x, TAG_MASK, TAG_LIST);
                         fb.b.ins().brif(c, t.0, &ta, e.0, &ea);
                     }
                     Cond::IsTrue(v) => {
