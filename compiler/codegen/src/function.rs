@@ -3334,33 +3334,21 @@ impl<M: Module> Emitter<'_, M> {
                     ("-", _, Some(k)) => Some((a[0], -(k >> 4))),
                     _ => None,
                 };
-                if let Some((x, k)) = step
-                    && k != 0
-                    && k.unsigned_abs() < 1 << 58
-                {
-                    let r = fb.b.ins().iadd_imm_s(x, k << 4);
-                    let cc = if k > 0 {
-                        IntCC::SignedLessThan
-                    } else {
-                        IntCC::SignedGreaterThan
-                    };
-                    let of = fb.b.ins().icmp(cc, r, x);
-                    if split {
-                        fb.b.ins().brif(of, slow, &[], cont, &[]);
-                    } else {
-                        fb.b.ins().brif(of, slow, &[], join, &[r.into()]);
+                let (r, of) = match (step, name) {
+                    (Some((x, k)), _) if k != 0 && k.unsigned_abs() < 1 << 58 => {
+                        let r = fb.b.ins().iadd_imm_s(x, k << 4);
+                        let cc = if k > 0 {
+                            IntCC::SignedLessThan
+                        } else {
+                            IntCC::SignedGreaterThan
+                        };
+                        (r, fb.b.ins().icmp(cc, r, x))
                     }
-                    fb.b.switch_to_block(slow);
-                    let rs = self.bif_or_fail(fb, name, a, line, fail, true)?;
-                    fb.b.ins().jump(join, &[rs.into()]);
-                    return Ok(self.arith_done(fb, split, join, cont, a, r));
-                }
-                let (r, of) = match name {
-                    "+" => {
+                    (_, "+") => {
                         let x = fb.b.ins().iadd_imm_s(a[0], -SMALL_TAG);
                         fb.b.ins().sadd_overflow(x, a[1])
                     }
-                    "-" => {
+                    (_, "-") => {
                         let (d, of) = fb.b.ins().ssub_overflow(a[0], a[1]);
                         (fb.b.ins().iadd_imm_s(d, SMALL_TAG), of)
                     }
