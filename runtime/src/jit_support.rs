@@ -151,12 +151,6 @@ struct Unwind {
     handler: usize,
 }
 
-/// The callers a stack trace lists after the raising function, as BEAM
-/// lists them: the frames from the innermost catch down (BEAM records the
-/// trace once the stack is cut back to the catch), that is the call the
-/// catching function was making inside its `try`, then its own callers;
-/// a run of frames of one call site (recursion through a `try`) counts once.
-/// Nothing when no catch is active. At most `BACKTRACE_DEPTH - 1` entries.
 /// Whether frame `f` of `stack` is an active catch frame.
 fn is_catch_frame(stack: &[crate::term::Word], f: &FrameRef<'_>) -> bool {
     f.descriptor.catch_slots().first().is_some_and(|&slot| {
@@ -166,37 +160,20 @@ fn is_catch_frame(stack: &[crate::term::Word], f: &FrameRef<'_>) -> bool {
     })
 }
 
+/// The callers a stack trace lists after the raising function, as BEAM
+/// lists them: every call frame on the stack, innermost first, a run of
+/// frames of one call site (recursion) once. (A call of a function that
+/// never returns keeps no frame: the compiler makes it a tail call, as
+/// erlc does.) At most `BACKTRACE_DEPTH - 1` entries.
 fn trace_callers(m: &ProcessMemory) -> Vec<LocationId> {
     let reader = global_frames().read();
     let stack = m.stack();
-    let mut above: Option<(usize, LocationId)> = None;
-    let mut caught = false;
     let mut out: Vec<LocationId> = Vec::new();
     let mut last: Option<usize> = None;
     let _ = walk_frames(stack, &reader, |f| {
-        let is_catch = is_catch_frame(stack, &f);
         let loc = f.descriptor.location();
         let addr = f.continuation.address();
-        if !caught {
-            if is_catch {
-                caught = true;
-                // The call the catching function made inside its `try`.
-                // With no frame above the catch, the raise was the catching
-                // function's own, and its location already names it.
-                if let Some((a, l)) = above {
-                    if l.0 != u32::MAX {
-                        out.push(l);
-                        last = Some(a);
-                    }
-                } else {
-                    last = Some(addr);
-                }
-            } else {
-                above = Some((addr, loc));
-            }
-            return true;
-        }
-        if is_catch || loc.0 == u32::MAX || last == Some(addr) {
+        if is_catch_frame(stack, &f) || loc.0 == u32::MAX || last == Some(addr) {
             return true;
         }
         last = Some(addr);
@@ -293,9 +270,9 @@ fn deliver(m: &mut ProcessMemory, class: Class, reason: Term, raw: Term) -> usiz
 /// Builds `{Class, Frames}` for a fresh raise at `loc` (a `LocationId`,
 /// `u32::MAX` when unknown), the first entry showing `args` when given.
 /// A raise location with this bit set lists, after the raising function,
-/// the call its caller made (the frame on top of the stack), before the
-/// frames from the innermost catch down: BEAM's traces of a failed division
-/// (`/`, `div`, `rem`) do, those of other errors do not.
+/// the call its caller made (the frame on top of the stack) right after
+/// the raising function, as BEAM's traces of a failed division (`/`, `div`,
+/// `rem`) do.
 pub const LOC_WITH_CALLER: u32 = 1 << 31;
 
 /// A raise location with this bit set is that of a failed division (`/`,

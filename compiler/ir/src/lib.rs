@@ -139,6 +139,7 @@ mod bifs;
 mod ir;
 pub mod liveness;
 mod lower;
+mod noreturn;
 mod passes;
 mod print;
 mod verify;

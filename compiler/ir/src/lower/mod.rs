@@ -483,14 +483,16 @@ fn lower_module(module: &ast::Module) -> Result<Module, LowerError> {
             }
         }
     }
-    Ok(Module {
+    let mut m = Module {
         name: module.name.clone(),
         exports,
         attributes,
         file,
         literals: l.literals,
         functions,
-    })
+    };
+    crate::noreturn::frameless_calls(&mut m);
+    Ok(m)
 }
 
 /// The text of a string term (a list of character codes).
