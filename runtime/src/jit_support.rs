@@ -305,6 +305,20 @@ fn division_trace(m: &ProcessMemory, name: &str, args: &[Term], in_frame: bool) 
 }
 
 fn fresh_trace(m: &mut ProcessMemory, class: Class, loc: u32, args: Option<Term>) -> Term {
+    fresh_trace_with(m, class, loc, args, true)
+}
+
+/// As [`fresh_trace`]; `own_frame` says whether the raise may come from a
+/// call that left its own frame on top of the stack (a BIF call), rather
+/// than from the function itself (`match_fail`): only then is a first
+/// frame at the raise location that call's, and dropped.
+fn fresh_trace_with(
+    m: &mut ProcessMemory,
+    class: Class,
+    loc: u32,
+    args: Option<Term>,
+    own_frame: bool,
+) -> Term {
     let with_caller = loc != u32::MAX && loc & LOC_WITH_CALLER != 0;
     let loc = if with_caller {
         loc & !LOC_WITH_CALLER
@@ -321,7 +335,7 @@ fn fresh_trace(m: &mut ProcessMemory, class: Class, loc: u32, args: Option<Term>
     // A call that raised inside the catching function's own `try` (a BIF
     // such as `throw/1`) left its frame above the catch: that call site is
     // the raise location, listed once (BEAM has no frame there).
-    if loc != u32::MAX && callers.first() == Some(&LocationId(loc)) {
+    if own_frame && loc != u32::MAX && callers.first() == Some(&LocationId(loc)) {
         callers.remove(0);
     }
     let mut entries = Vec::new();
@@ -478,7 +492,7 @@ pub unsafe extern "C" fn coral_jit_match_fail(
             }
             None => (reason, None),
         };
-        let raw = fresh_trace(m, Class::Error, loc, args);
+        let raw = fresh_trace_with(m, Class::Error, loc, args, false);
         deliver(m, Class::Error, reason, raw)
     })
 }
