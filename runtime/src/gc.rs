@@ -18,21 +18,36 @@
 //! `adjust_after_fullsweep` in `erl_gc.c`), so processes collect about as
 //! often as under BEAM.
 //!
-//! # Why a minor collection needs no remembered set
+//! # Why a minor collection needs (almost) no remembered set
 //!
 //! A minor collection treats the old generation as if it were all live and
-//! does not scan it for pointers into the young generation, because there are
-//! none. Erlang terms are immutable: an object can only point at objects that
-//! existed when it was made, which are older than it or in the same
-//! collection's age. Promotion keeps age order (everything promoted was below
-//! the high-water mark, so older than everything left young), so every pointer
-//! from an old object lands in the old generation, a literal area or off-heap.
-//! The only writes into existing heap objects are those the runtime makes to
-//! objects it has just allocated and not yet published across a safepoint
-//! (filling a tuple or a cons cell being built, BEAM's in-place `setelement`
-//! on a fresh tuple); such objects are young, so still no old-to-young
-//! pointer can appear. The verifier checks this after every collection.
+//! does not scan it for pointers into the young generation, because there
+//! are almost none. Erlang terms are immutable: an object can only point at
+//! objects that existed when it was made, which are older than it or in the
+//! same collection's age. Promotion keeps age order (everything promoted
+//! was below the high-water mark, so older than everything left young), so
+//! every pointer from an old object lands in the old generation, a literal
+//! area or off-heap. The runtime's own writes into existing heap objects
+//! (filling a tuple or a cons cell being built, BEAM's in-place
+//! `setelement` on a fresh tuple) go to objects it has just allocated and
+//! not yet published across a safepoint; such objects are young, so no
+//! old-to-young pointer appears.
 //!
+//! # Lists built front to back
+//!
+//! The one exception: compiled code builds some lists front to back (see
+//! `lower/trmc.rs` in the compiler). It allocates each cell *open*, with
+//! [`HOLE`] as its tail, and writes the tail once the next cell exists,
+//! possibly after a collection. A collection that moves an open cell
+//! remembers it (`ProcessMemory::remembered`). A minor collection treats
+//! the tail of each remembered cell in the old generation as a root; a
+//! remembered cell in the young heap is no root, but if something else
+//! keeps it alive it moves (to the old generation) and its tail with it. A
+//! cell stays remembered while it is open or while its tail points into
+//! the young heap. A major collection leaves everything in one age, so it
+//! remembers only the open cells. The verifier checks all of this after
+//! every collection.
+
 //! # Roots
 //!
 //! The live x registers (`live_x`), the process dictionary, the caller's
@@ -108,6 +123,11 @@ enum Dest {
     Old,
 }
 
+/// The tail of an open cons cell: one whose tail compiled code has yet to
+/// write (see "Lists built front to back" above). Never a term, so never
+/// seen outside the loop building the list and the collector.
+pub const HOLE: Term = Term::NON_VALUE;
+
 /// One collection in progress.
 struct Collector {
     young_lo: usize,
@@ -123,6 +143,8 @@ struct Collector {
     old_top: *mut Word,
     new_off_young: Vec<*mut Word>,
     new_off_old: Vec<*mut Word>,
+    /// The open cells moved so far (see [`HOLE`]), at their new places.
+    holes: Vec<Term>,
 }
 
 impl Collector {
@@ -189,11 +211,15 @@ impl Collector {
                 return Term::from_raw(*from.add(1));
             }
             let to = self.bump(dest, 2);
+            let tail = *from.add(1);
             *to = head;
-            *to.add(1) = *from.add(1);
+            *to.add(1) = tail;
             let new = Term::list_from_address(to as usize);
             *from = 0;
             *from.add(1) = new.raw();
+            if tail == HOLE.raw() {
+                self.holes.push(new);
+            }
             new
         }
     }
@@ -535,6 +561,7 @@ impl ProcessMemory {
             old_top: self.old.as_ref().map_or(std::ptr::null_mut(), |o| o.top),
             new_off_young: Vec::new(),
             new_off_old: Vec::new(),
+            holes: Vec::new(),
         }
     }
 
@@ -550,6 +577,45 @@ impl ProcessMemory {
                 }
             }
         }
+    }
+
+    /// The addresses of the old generation's objects.
+    fn old_range(&self) -> std::ops::Range<usize> {
+        self.old
+            .as_ref()
+            .map_or(0..0, |o| o.block.start() as usize..o.top as usize)
+    }
+
+    /// After a minor collection's scan: the remembered cells to keep, at
+    /// their new places, with `holes`, the open cells it moved.
+    ///
+    /// A cell in the old generation stayed put and its tail was a root. A
+    /// cell in the young heap was no root (the loop that wrote it may have
+    /// finished and dropped its list): if it is alive it moved, to the old
+    /// generation since it was below the mark, and its tail was scanned
+    /// with it; if it is still open it is among `holes` already.
+    fn still_remembered(&self, old: &std::ops::Range<usize>, mut holes: Vec<Term>) -> Vec<Term> {
+        for e in &self.remembered {
+            let Some(a) = e.address() else { continue };
+            if old.contains(&a) {
+                holes.push(*e);
+                continue;
+            }
+            // SAFETY: a young remembered cell is a cons cell of the
+            // from-space, still allocated; a moved one holds 0 and its new
+            // place.
+            unsafe {
+                let w = a as *const Word;
+                if *w == 0 {
+                    let new = Term::from_raw(*w.add(1));
+                    let tail = *((new.address().unwrap_or(0) + 8) as *const Word);
+                    if tail != HOLE.raw() {
+                        holes.push(new);
+                    }
+                }
+            }
+        }
+        holes
     }
 
     fn install_young(&mut self, to: Block, htop: *mut Word, stop: *mut Word) {
@@ -605,7 +671,19 @@ impl ProcessMemory {
             // SAFETY: root slots hold terms.
             unsafe { *slot = c.evacuate(Term::from_raw(*slot)).raw() }
         });
+        let old = self.old_range();
+        for e in &self.remembered {
+            if let Some(a) = e.address().filter(|a| old.contains(a)) {
+                // SAFETY: a remembered cell is a cons cell; in the old
+                // generation it stays put, and its tail is a root.
+                unsafe {
+                    let slot = (a + 8) as *mut Word;
+                    *slot = c.evacuate(Term::from_raw(*slot)).raw();
+                }
+            }
+        }
         c.scan(to.start(), old_scan);
+        self.remembered = self.still_remembered(&old, std::mem::take(&mut c.holes));
 
         Self::sweep_off_heap(&self.off_heap);
         self.off_heap = std::mem::take(&mut c.new_off_young);
@@ -619,6 +697,15 @@ impl ProcessMemory {
         };
         self.clear_fragments();
         self.install_young(to, c.young_top, stop);
+        let (lo, hi) = (self.ctx.heap_start as usize, self.ctx.htop as usize);
+        self.remembered.retain(|e| {
+            // SAFETY: a remembered cell is a cons cell of this process.
+            let tail = unsafe { *((e.address().unwrap_or(0) + 8) as *const Word) };
+            tail == HOLE.raw()
+                || Term::from_raw(tail)
+                    .address()
+                    .is_some_and(|t| t >= lo && t < hi)
+        });
         let after = self.heap_used() + promoted;
         self.stats.minor += 1;
         self.stats.reclaimed += before.saturating_sub(after) as u64;
@@ -678,6 +765,9 @@ impl ProcessMemory {
             unsafe { *slot = c.evacuate(Term::from_raw(*slot)).raw() }
         });
         c.scan(to.start(), c.old_top);
+        // Everything alive is now in one block, of one age: only the open
+        // cells (all of which moved) need remembering.
+        self.remembered = std::mem::take(&mut c.holes);
 
         Self::sweep_off_heap(&self.off_heap);
         Self::sweep_off_heap(&self.off_heap_old);
@@ -763,6 +853,13 @@ impl ProcessMemory {
             }
         }
         visit_roots(self, live_x, roots, stop, stack_roots, fix);
+        let old = self.old_range();
+        for e in &mut self.remembered {
+            match e.address() {
+                Some(a) if old.contains(&a) => fix((a + 8) as *mut Word),
+                _ => fix(e as *mut Term as *mut Word),
+            }
+        }
         for h in &mut self.off_heap {
             *h = (*h as usize).wrapping_add(delta) as *mut Word;
         }

@@ -469,6 +469,10 @@ pub struct ProcessMemory {
     /// Young data below this survived a collection; the next minor
     /// collection promotes it to the old generation.
     pub(crate) high_water: *mut Word,
+    /// The open cons cells (see `gc::HOLE`) that survived a collection,
+    /// and the cells that were open then and whose tail may since point at
+    /// younger data. See "Lists built front to back" in `gc.rs`.
+    pub(crate) remembered: Vec<Term>,
     pub(crate) old: Option<OldHeap>,
     /// `REFC_BIN` handles in the old generation.
     pub(crate) off_heap_old: Vec<*mut Word>,
@@ -540,6 +544,7 @@ impl ProcessMemory {
                 bif_args: [0; 4],
             },
             high_water: young.start(),
+            remembered: Vec::new(),
             young,
             old: None,
             fragments: Vec::new(),

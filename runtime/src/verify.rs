@@ -7,7 +7,9 @@
 //! - every header decodes and every object lies inside its space;
 //! - every list pointer lands on a cons cell and every boxed pointer on a
 //!   header, in this process's spaces or in a registered literal area;
-//! - no old-generation object points into the young generation;
+//! - no old-generation object points into the young generation, but for
+//!   the tails of remembered cells, and every open cell (see `gc::HOLE`)
+//!   made before the last collection is remembered;
 //! - every `REFC_BIN` handle holds a live count and is on exactly the
 //!   off-heap list of its generation;
 //! - sub-binaries point at a heap or off-heap binary and stay inside it,
@@ -213,9 +215,34 @@ impl Checker<'_> {
     ) -> Result<(), VerifyError> {
         let w = read(addr);
         let Some(h) = Header::from_word(w) else {
+            let remembered = || {
+                self.mem
+                    .remembered
+                    .iter()
+                    .any(|e| e.address() == Some(addr))
+            };
+            if read(addr + 8) == crate::gc::HOLE.raw() {
+                // An open cell: made since the last collection, or
+                // remembered.
+                let fresh = r.space == Space::Young && addr >= self.mem.high_water as usize;
+                if !fresh && !remembered() {
+                    return Err(VerifyError::NotATerm {
+                        place: format!("open cons {addr:#x} not remembered"),
+                        word: read(addr + 8),
+                    });
+                }
+                let place = || format!("cons {addr:#x} word 0");
+                return self.check_term(read(addr), Some(r.space), &place);
+            }
             for i in 0..2 {
                 let place = || format!("cons {addr:#x} word {i}");
-                self.check_term(read(addr + 8 * i), Some(r.space), &place)?;
+                // A remembered cell's tail may point at younger data.
+                let from = if i == 1 && r.space == Space::Old && remembered() {
+                    None
+                } else {
+                    Some(r.space)
+                };
+                self.check_term(read(addr + 8 * i), from, &place)?;
             }
             return Ok(());
         };

@@ -2221,6 +2221,8 @@ impl<M: Module> Emitter<'_, M> {
             Op::Const(_)
                 | Op::Tuple(_)
                 | Op::Cons(..)
+                | Op::ConsHole(_)
+                | Op::SetTail(..)
                 | Op::GetElement { .. }
                 | Op::GetHd(_)
                 | Op::GetTl(_)
@@ -2251,7 +2253,7 @@ impl<M: Module> Emitter<'_, M> {
     fn heap_words(op: &Op) -> usize {
         match op {
             Op::Tuple(vs) => 1 + vs.len(),
-            Op::Cons(..) => 2,
+            Op::Cons(..) | Op::ConsHole(_) => 2,
             Op::MakeFun { env, .. } => 2 + env.len(),
             Op::ExportFun { .. } => 4,
             _ => 0,
@@ -3102,9 +3104,16 @@ impl<M: Module> Emitter<'_, M> {
                 let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
                 self.set(fb, res.ok_or_else(no_result)?, t);
             }
-            Op::Cons(h, t) => {
-                let hv = self.get(fb, *h);
-                let tv = self.get(fb, *t);
+            Op::Cons(..) | Op::ConsHole(_) => {
+                let (hv, tv) = match &inst.op {
+                    Op::Cons(h, t) => (self.get(fb, *h), self.get(fb, *t)),
+                    Op::ConsHole(h) => (
+                        self.get(fb, *h),
+                        fb.b.ins()
+                            .iconst(WORD, coral_runtime::gc::HOLE.raw() as i64),
+                    ),
+                    _ => unreachable!(),
+                };
                 let hp = fb.ctx_load(abi::CTX_HTOP);
                 fb.b.ins().store(MemFlagsData::trusted(), hv, hp, 0);
                 fb.b.ins().store(MemFlagsData::trusted(), tv, hp, 8);
@@ -3113,6 +3122,7 @@ impl<M: Module> Emitter<'_, M> {
                 let l = fb.b.ins().bor_imm_s(hp, TAG_LIST);
                 self.set(fb, res.ok_or_else(no_result)?, l);
             }
+            Op::SetTail(cell, tail) => self.set_tail(fb, *cell, *tail)?,
             Op::GetElement { tuple, index } => {
                 let t = self.get(fb, *tuple);
                 let v = fb.b.ins().load(
@@ -3283,6 +3293,22 @@ impl<M: Module> Emitter<'_, M> {
                 )));
             }
         }
+        Ok(())
+    }
+
+    /// Writes the tail of an open cell (made by `Op::ConsHole`). The
+    /// collector keeps track of open cells that survive it, whose tail may
+    /// then point at younger data (see `gc.rs`): no barrier here.
+    fn set_tail(
+        &mut self,
+        fb: &mut Fb,
+        cell: ir::Value,
+        tail: ir::Value,
+    ) -> Result<(), CodegenError> {
+        let c = self.get(fb, cell);
+        let t = self.get(fb, tail);
+        fb.b.ins()
+            .store(MemFlagsData::trusted(), t, c, 8 - TAG_LIST as i32);
         Ok(())
     }
 

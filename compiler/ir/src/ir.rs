@@ -88,6 +88,11 @@ pub enum FunKind {
         local: (Box<str>, u32),
         index: u32,
     },
+    /// The loop of the top-level function `parent` that builds its result
+    /// list front to back (see `lower/trmc.rs`). Its environment is the
+    /// cell whose tail is still to be written and the list's first cell;
+    /// it shows as `parent` in stack traces.
+    ConsLoop { parent: (Box<str>, u32) },
 }
 
 /// One function after closure conversion.
@@ -196,6 +201,15 @@ pub enum Op {
     Tuple(Vec<Value>),
     /// `[H | T]`.
     Cons(Value, Value),
+    /// `[H | []]` in a fresh cell of the heap (never a literal), whose tail
+    /// a later [`Op::SetTail`] replaces: the cell under construction of a
+    /// function that builds its result list in a loop (see
+    /// `lower/trmc.rs`).
+    ConsHole(Value),
+    /// Writes the tail of a cell made by [`Op::ConsHole`], once, before the
+    /// cell is published: no other process, and no code but the loop that
+    /// made it, has seen it.
+    SetTail(Value, Value),
     /// Element `index` (0-based) of a value known to be a tuple with more
     /// than `index` elements.
     GetElement {
@@ -281,6 +295,7 @@ impl Op {
             | Op::Timeout
             | Op::NifStart
             | Op::TryExit
+            | Op::SetTail(..)
             | Op::BsTestTail { .. } => 0,
             _ => 1,
         }
@@ -333,13 +348,14 @@ impl Op {
             Op::Tuple(vs) | Op::Bif { args: vs, .. } | Op::MakeFun { env: vs, .. } => {
                 vs.iter().for_each(|v| f(*v))
             }
-            Op::Cons(a, b) => {
+            Op::Cons(a, b) | Op::SetTail(a, b) => {
                 f(*a);
                 f(*b);
             }
             Op::GetElement { tuple: v, .. }
             | Op::GetHd(v)
             | Op::GetTl(v)
+            | Op::ConsHole(v)
             | Op::BuildStacktrace(v)
             | Op::BsInitWritable(v)
             | Op::BsStartMatch(v)
@@ -389,13 +405,14 @@ impl Op {
             Op::Tuple(vs) | Op::Bif { args: vs, .. } | Op::MakeFun { env: vs, .. } => {
                 vs.iter_mut().for_each(f)
             }
-            Op::Cons(a, b) => {
+            Op::Cons(a, b) | Op::SetTail(a, b) => {
                 f(a);
                 f(b);
             }
             Op::GetElement { tuple: v, .. }
             | Op::GetHd(v)
             | Op::GetTl(v)
+            | Op::ConsHole(v)
             | Op::BuildStacktrace(v)
             | Op::BsInitWritable(v)
             | Op::BsStartMatch(v)

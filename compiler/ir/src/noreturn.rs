@@ -62,7 +62,7 @@ fn non_numbers_of(m: &Module, fi: usize, nn: &NonNumbers) -> HashSet<Value> {
         for inst in &b.insts {
             let yes = match &inst.op {
                 Op::Const(c) => literal_non_number(m, c),
-                Op::Tuple(_) | Op::Cons(..) | Op::MakeFun { .. } => true,
+                Op::Tuple(_) | Op::Cons(..) | Op::ConsHole(_) | Op::MakeFun { .. } => true,
                 _ => false,
             };
             if yes {

@@ -69,6 +69,11 @@ fn function(out: &mut String, m: &Module, id: FuncId, f: &Function) {
             syn::atom(out, &parent.0);
             let _ = write!(out, "/{}", parent.1);
         }
+        FunKind::ConsLoop { parent } => {
+            out.push_str("list-building loop of ");
+            syn::atom(out, &parent.0);
+            let _ = write!(out, "/{}", parent.1);
+        }
         FunKind::Letrec {
             parent,
             local,
@@ -202,6 +207,12 @@ fn op(out: &mut String, m: &Module, o: &Op) {
         }
         Op::Cons(h, t) => {
             let _ = write!(out, "cons v{}, v{}", h.0, t.0);
+        }
+        Op::ConsHole(h) => {
+            let _ = write!(out, "cons_hole v{}", h.0);
+        }
+        Op::SetTail(c, t) => {
+            let _ = write!(out, "set_tail v{}, v{}", c.0, t.0);
         }
         Op::GetElement { tuple, index } => {
             let _ = write!(out, "get_element v{}, {index}", tuple.0);

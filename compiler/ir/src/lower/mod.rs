@@ -14,6 +14,7 @@
 mod freevars;
 mod inline;
 mod matching;
+mod trmc;
 
 use std::collections::{HashMap, HashSet};
 
@@ -275,6 +276,10 @@ pub(crate) struct Lowerer<'a> {
     fun_number: u32,
     /// Every lambda of the module, named once the whole module is lowered.
     lambda_names: Vec<LambdaName>,
+    /// Whether the module went through `trmc::rewrite`, whose output (and
+    /// only it: the rewrite refuses a module that uses these names)
+    /// holds the primops `coral_cons_hole` and `coral_set_tail`.
+    cons_loops: bool,
 }
 
 /// What is known about a lambda's name when it is lowered.
@@ -381,13 +386,20 @@ pub fn lower(module: &ast::Module) -> Result<Module, LowerError> {
 }
 
 fn lower_on_this_stack(module: &ast::Module) -> Result<Module, LowerError> {
+    // Loops first: a function that builds its result list gets its
+    // recursive call turned into a tail call, which inlining leaves alone.
+    let loops = trmc::rewrite(module);
+    let (module, loops) = match &loops {
+        Some((m, l)) => (m, &l[..]),
+        None => (module, &[][..]),
+    };
     match inline::trivial_clauses(module) {
-        Some(m) => lower_module(&m),
-        None => lower_module(module),
+        Some(m) => lower_module(&m, loops),
+        None => lower_module(module, loops),
     }
 }
 
-fn lower_module(module: &ast::Module) -> Result<Module, LowerError> {
+fn lower_module(module: &ast::Module, loops: &[trmc::Loop]) -> Result<Module, LowerError> {
     let mut l = Lowerer {
         literals: Vec::new(),
         literal_ids: HashMap::new(),
@@ -401,6 +413,7 @@ fn lower_module(module: &ast::Module) -> Result<Module, LowerError> {
         letrec_count: 0,
         fun_number: 0,
         lambda_names: Vec::new(),
+        cons_loops: !loops.is_empty(),
     };
     for def in &module.defs {
         let key = (&*def.name.kind.name, def.name.kind.arity);
@@ -471,6 +484,21 @@ fn lower_module(module: &ast::Module) -> Result<Module, LowerError> {
         l.functions[id.0 as usize] = Some(f);
     }
     name_lambdas(&mut l.functions, &l.lambda_names);
+    // A list-building loop shows as the function it came from, its last
+    // two parameters as its environment.
+    for lp in loops {
+        let Some(&id) = l.top.get(&(&*lp.name, lp.parent.1 + 2)) else {
+            continue;
+        };
+        if let Some(f) = &mut l.functions[id.0 as usize] {
+            f.name = lp.parent.0.clone();
+            f.arity = lp.parent.1;
+            f.env_len = 2;
+            f.kind = FunKind::ConsLoop {
+                parent: lp.parent.clone(),
+            };
+        }
+    }
     let mut functions = Vec::with_capacity(l.functions.len());
     for (i, f) in l.functions.into_iter().enumerate() {
         match f {
@@ -1506,6 +1534,20 @@ impl<'a> Lowerer<'a> {
                 let v = self.expr1(&p.args[0])?;
                 let r = self.emit1(Op::BsInitWritable(v));
                 self.deliver(vec![r], d, span)
+            }
+            trmc::CONS_HOLE if self.cons_loops => {
+                expect(1)?;
+                let v = self.expr1(&p.args[0])?;
+                let r = self.emit1(Op::ConsHole(v));
+                self.deliver(vec![r], d, span)
+            }
+            trmc::SET_TAIL if self.cons_loops => {
+                expect(2)?;
+                let c = self.expr1(&p.args[0])?;
+                let v = self.expr1(&p.args[1])?;
+                self.emit(Op::SetTail(c, v));
+                let ok = self.atom("ok");
+                self.deliver(vec![ok], d, span)
             }
             _ => err(p.name.span, format!("unknown primop {name}/{arity}")),
         }
