@@ -982,6 +982,25 @@ mod tests {
     }
 
     #[test]
+    fn a_process_started_with_an_old_generation_keeps_its_heap() {
+        let t = table();
+        let mut m = ProcessMemory::with_heap_sizes(2586, 4185, 0);
+        assert_eq!((m.young.words(), m.old_heap_size()), (2586, 4185));
+        let mut roots = [m.tuple(&[Term::NIL]).unwrap()];
+        // Collections of a full heap with little alive are minor ones, and
+        // the young heap is too small to shrink (BEAM's rule: above 3000
+        // words only).
+        for _ in 0..4 {
+            while m.free_words() > 8 {
+                m.tuple(&[Term::NIL; 3]).unwrap();
+            }
+            assert_eq!(m.collect(0, 0, &mut roots, &t).unwrap(), GcKind::Minor);
+        }
+        assert_eq!(m.young.words(), 2586);
+        assert_eq!(m.min_heap_size, crate::heap::MIN_HEAP_SIZE);
+    }
+
+    #[test]
     fn nothing_to_promote_and_no_old_generation_is_a_full_sweep() {
         let t = table();
         let mut m = ProcessMemory::new();

@@ -526,8 +526,15 @@ impl ProcessMemory {
     /// A process whose heap never shrinks below `min` words (rounded up to
     /// BEAM's series, as `spawn_opt(..., [{min_heap_size, N}])`).
     pub fn with_min_heap_size(min: usize) -> Box<ProcessMemory> {
+        ProcessMemory::with_heap_sizes(0, 0, min)
+    }
+
+    /// A process whose young heap starts at `initial` words and never
+    /// shrinks below `min`, with an empty old generation of `old` words if
+    /// `old` is not 0 (all rounded up to BEAM's series).
+    pub fn with_heap_sizes(initial: usize, old: usize, min: usize) -> Box<ProcessMemory> {
         let size = next_heap_size(min.max(MIN_HEAP_SIZE), 0);
-        let young = Block::new(size);
+        let young = Block::new(next_heap_size(initial.max(size), 0));
         let mut m = Box::new(ProcessMemory {
             ctx: ProcessContext {
                 htop: young.start(),
@@ -546,7 +553,13 @@ impl ProcessMemory {
             high_water: young.start(),
             remembered: Vec::new(),
             young,
-            old: None,
+            old: (old > 0).then(|| {
+                let block = Block::new(next_heap_size(old, 0));
+                OldHeap {
+                    top: block.start(),
+                    block,
+                }
+            }),
             fragments: Vec::new(),
             fragments_used: 0,
             off_heap: Vec::new(),

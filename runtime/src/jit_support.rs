@@ -1344,6 +1344,15 @@ pub struct ImageFrame {
     pub location: u32,
 }
 
+/// The young heap, in words, that the program's first process starts
+/// with: the size `process_info(self(), heap_size)` shows in the process
+/// erl runs a program in (`erl -s M F` or `-eval`), which the boot grew
+/// before the program started. Its minimum stays BEAM's default.
+const MAIN_HEAP_SIZE: usize = 2586;
+/// And its old generation, which that process also has from the boot
+/// (`total_heap_size` 6771), so that its collections are minor ones.
+const MAIN_OLD_HEAP_SIZE: usize = 4185;
+
 /// A loaded module as `module_info` describes it: its exports and its
 /// attributes (external term format).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -1754,6 +1763,8 @@ pub fn run_program(
     };
     let opts = crate::process::SpawnOpts {
         initial_call: Some((m, f, u32::from(args.is_some()))),
+        initial_heap_size: MAIN_HEAP_SIZE,
+        initial_old_heap_size: MAIN_OLD_HEAP_SIZE,
         ..Default::default()
     };
     let mut config = config;

@@ -43,10 +43,13 @@ pub enum InfoItem {
     MessageQueueData,
     MaxHeapSize,
     GarbageCollection,
+    MinHeapSize,
+    MinBinVheapSize,
+    FullsweepAfter,
 }
 
 impl InfoItem {
-    const ALL: [(InfoItem, &'static str); 22] = [
+    const ALL: [(InfoItem, &'static str); 25] = [
         (InfoItem::Status, "status"),
         (InfoItem::MessageQueueLen, "message_queue_len"),
         (InfoItem::Messages, "messages"),
@@ -69,6 +72,9 @@ impl InfoItem {
         (InfoItem::MessageQueueData, "message_queue_data"),
         (InfoItem::MaxHeapSize, "max_heap_size"),
         (InfoItem::GarbageCollection, "garbage_collection"),
+        (InfoItem::MinHeapSize, "min_heap_size"),
+        (InfoItem::MinBinVheapSize, "min_bin_vheap_size"),
+        (InfoItem::FullsweepAfter, "fullsweep_after"),
     ];
 
     pub fn from_atom(a: Atom) -> Option<InfoItem> {
@@ -206,6 +212,9 @@ fn value(p: &Process, item: InfoItem, h: &mut ProcessMemory) -> Term {
             super::MessageQueueData::OffHeap => "off_heap",
         }),
         InfoItem::MaxHeapSize => p.max_heap_size.to_term(h),
+        InfoItem::MinHeapSize => h.int(p.mem.min_heap_size as i64),
+        InfoItem::MinBinVheapSize => h.int(46422),
+        InfoItem::FullsweepAfter => h.int(p.mem.fullsweep_after as i64),
         InfoItem::GarbageCollection => {
             // BEAM's list; `minor_gcs` counts the minor collections since
             // the last full sweep. Coral keeps no separate binary heap:

@@ -218,6 +218,12 @@ pub struct SpawnOpts {
     pub monitor: bool,
     pub priority: Priority,
     pub min_heap_size: usize,
+    /// The young heap's size at the start, if bigger than `min_heap_size`
+    /// (the size can shrink back to that minimum).
+    pub initial_heap_size: usize,
+    /// The old generation's size at the start, if any (0: none until the
+    /// first collection that promotes something).
+    pub initial_old_heap_size: usize,
     pub fullsweep_after: u32,
     pub message_queue_data: MessageQueueData,
     pub max_heap_size: MaxHeapSize,
@@ -232,6 +238,8 @@ impl Default for SpawnOpts {
             monitor: false,
             priority: Priority::Normal,
             min_heap_size: crate::heap::MIN_HEAP_SIZE,
+            initial_heap_size: 0,
+            initial_old_heap_size: 0,
             fullsweep_after: crate::heap::DEFAULT_FULLSWEEP_AFTER,
             message_queue_data: MessageQueueData::OnHeap,
             max_heap_size: MaxHeapSize::default(),
@@ -465,7 +473,11 @@ impl Process {
         entry: ProcessCode,
         opts: &SpawnOpts,
     ) -> Box<Process> {
-        let mut mem = *ProcessMemory::with_min_heap_size(opts.min_heap_size);
+        let mut mem = *ProcessMemory::with_heap_sizes(
+            opts.initial_heap_size,
+            opts.initial_old_heap_size,
+            opts.min_heap_size,
+        );
         mem.set_fullsweep_after(opts.fullsweep_after);
         Box::new(Process {
             mem,
