@@ -982,6 +982,56 @@ mod tests {
     }
 
     #[test]
+    fn open_cells_are_remembered_while_their_tail_may_be_younger() {
+        let t = table();
+        let small = |v| Term::small(v).unwrap();
+        let tail_of = |c: Term| (c.address().unwrap() + 8) as *mut Word;
+        // An old generation from the start: collections are minor ones.
+        let mut m = ProcessMemory::with_heap_sizes(0, 1000, 0);
+        m.set_verify(true);
+        let open = m.list(&[small(1)], HOLE);
+        let mut roots = [open];
+        // Moved while open: remembered (the verifier insists).
+        assert_eq!(m.collect(0, 0, &mut roots, &t).unwrap(), GcKind::Minor);
+        assert_eq!(m.remembered, [roots[0]]);
+        // Filled with a younger cell, itself open.
+        let next = m.list(&[small(2)], HOLE);
+        // SAFETY: the open cell belongs to this process; nothing has seen it.
+        unsafe { *tail_of(roots[0]) = next.raw() };
+        // The first cell is promoted, its tail stays young: both remembered.
+        assert_eq!(m.collect(0, 0, &mut roots, &t).unwrap(), GcKind::Minor);
+        assert!(
+            m.old
+                .as_ref()
+                .unwrap()
+                .contains(roots[0].address().unwrap())
+        );
+        assert_eq!(m.remembered.len(), 2);
+        let second = Term::from_raw(unsafe { *tail_of(roots[0]) });
+        // SAFETY: as above.
+        unsafe { *tail_of(second) = Term::NIL.raw() };
+        // Once the tail is promoted too, nothing is remembered; the list is
+        // whole.
+        m.collect(0, 0, &mut roots, &t).unwrap();
+        m.collect(0, 0, &mut roots, &t).unwrap();
+        assert!(m.remembered.is_empty());
+        assert_eq!(
+            crate::bif::list_elements(&*m, roots[0]),
+            Some(vec![small(1), small(2)])
+        );
+        // A dead open cell is forgotten, and a full sweep keeps only open
+        // cells.
+        let _dead = m.list(&[small(3)], HOLE);
+        let open = m.list(&[small(4)], HOLE);
+        let mut roots = [roots[0], open];
+        m.collect(0, 0, &mut roots, &t).unwrap();
+        m.collect(0, 0, &mut roots, &t).unwrap();
+        assert_eq!(m.remembered, [roots[1]]);
+        m.collect_major(0, 0, &mut roots, &t).unwrap();
+        assert_eq!(m.remembered, [roots[1]]);
+    }
+
+    #[test]
     fn a_process_started_with_an_old_generation_keeps_its_heap() {
         let t = table();
         let mut m = ProcessMemory::with_heap_sizes(2586, 4185, 0);

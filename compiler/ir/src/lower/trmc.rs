@@ -645,5 +645,13 @@ mod tests {
     fn a_module_using_the_primops_itself_is_left_alone() {
         let defs = format!("{APP} 'g'/1 = fun (_0) -> primop 'coral_set_tail' (_0, _0)");
         assert!(looped(&defs).is_empty());
+        // And lowering refuses them, with or without a loop in the module.
+        for d in [
+            defs.as_str(),
+            "'f'/2 = fun (_0, _1) -> primop 'coral_cons_hole' (_0)",
+        ] {
+            let e = crate::lower::lower(&module(d)).expect_err("reserved primop");
+            assert!(format!("{e:?}").contains("unknown primop"), "{e:?}");
+        }
     }
 }
