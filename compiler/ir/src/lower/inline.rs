@@ -448,14 +448,7 @@ impl Rewriter<'_, '_> {
             });
         }
         rename.clear();
-        let catch_all = s.clauses[..kept].last().is_some_and(|cl| {
-            matches!(&cl.kind.guard.kind, ExprKind::Lit(Lit::Atom(a)) if &**a == "true")
-                && cl
-                    .kind
-                    .pats
-                    .iter()
-                    .all(|p| matches!(p.kind, PatKind::Var(_)))
-        });
+        let catch_all = s.clauses[..kept].last().is_some_and(matches_anything);
         if !catch_all {
             let pats = (0..temps.len())
                 .map(|i| Node::new(PatKind::Var(format!("#w{k}.{i}").into()), span))
@@ -484,6 +477,17 @@ impl Rewriter<'_, '_> {
             terms: Box::default(),
         };
     }
+}
+
+/// Whether the clause matches whatever it is given: variables only, guard
+/// `'true'`.
+pub(super) fn matches_anything(cl: &ast::Clause) -> bool {
+    matches!(&cl.kind.guard.kind, ExprKind::Lit(Lit::Atom(a)) if &**a == "true")
+        && cl
+            .kind
+            .pats
+            .iter()
+            .all(|p| matches!(p.kind, PatKind::Var(_)))
 }
 
 /// `p` with its variables renamed to fresh names starting with `prefix`,
