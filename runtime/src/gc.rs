@@ -637,6 +637,8 @@ impl ProcessMemory {
         stack_roots: StackRoots<'_, '_>,
     ) -> bool {
         let before = self.heap_used() + self.fragment_words();
+        // What BEAM's heap would have held: no overflow fragments.
+        let beam_before = before.saturating_sub(self.overflow_used);
         let mature = (self.high_water as usize - self.ctx.heap_start as usize) / 8;
         if self.old.is_none() {
             if mature == 0 {
@@ -713,21 +715,24 @@ impl ProcessMemory {
         self.minor_since_full += 1;
 
         // Shrink a heap that is mostly empty after the collection, by
-        // BEAM's rule: only when it is big enough to matter.
-        let size = self.young.words();
+        // BEAM's rule: only when it is big enough to matter. The rule
+        // applies to the heap BEAM would have swept into, which is smaller
+        // than the to-space when runtime code overflowed into fragments.
+        let size = next_heap_size(stack + beam_before, 0).max(self.min_heap_size);
         let need_after = self.heap_used() + need + stack;
         let old_size = self.old_heap_size();
+        let mut wanted = size;
         if size > 3000 && 4 * need_after < size && (size > 8000 || size > old_size) {
-            let mut wanted = 3 * need_after;
-            if wanted * 9 < old_size {
-                wanted = wanted.max(old_size / 8);
+            let mut w = 3 * need_after;
+            if w * 9 < old_size {
+                w = w.max(old_size / 8);
             }
-            let wanted = next_heap_size(wanted, 0).max(self.min_heap_size);
-            if wanted < size {
-                self.relocate_young(wanted, live_x, roots, stack_roots);
-            }
+            wanted = next_heap_size(w, 0).max(self.min_heap_size).min(size);
         } else if need_after > size {
-            self.relocate_young(next_heap_size(need_after, 0), live_x, roots, stack_roots);
+            wanted = next_heap_size(need_after, 0);
+        }
+        if wanted != self.young.words() && wanted >= need_after {
+            self.relocate_young(wanted, live_x, roots, stack_roots);
         }
         true
     }
@@ -740,12 +745,15 @@ impl ProcessMemory {
         stack_roots: StackRoots<'_, '_>,
     ) {
         let before = self.heap_used() + self.fragment_words() + self.old_heap_used();
+        let beam_before = before.saturating_sub(self.overflow_used);
         let stack = self.stack_len();
         // The to-space holds whatever can survive; the heap's size after
         // the sweep is decided below.
         let size = next_heap_size(stack + before, 0).max(self.min_heap_size);
-        // BEAM's size for the swept heap, with its reserve counted.
-        let mut target = next_heap_size(stack + before + BEAM_RESERVE, 0).max(self.min_heap_size);
+        // BEAM's size for the swept heap, with its reserve counted (and
+        // without overflow fragments, see `minor`).
+        let mut target =
+            next_heap_size(stack + beam_before + BEAM_RESERVE, 0).max(self.min_heap_size);
         // The last full sweep found the heap more than three quarters full
         // of live data: grow now, even though everything would fit again,
         // rather than collect a nearly full heap over and over (BEAM's
@@ -1029,6 +1037,27 @@ mod tests {
         assert_eq!(m.remembered, [roots[1]]);
         m.collect_major(0, 0, &mut roots, &t).unwrap();
         assert_eq!(m.remembered, [roots[1]]);
+    }
+
+    #[test]
+    fn overflow_fragments_do_not_size_the_heap() {
+        let t = table();
+        let mut m = ProcessMemory::with_heap_sizes(2586, 4185, 0);
+        let mut roots = [Term::NIL];
+        for _ in 0..3 {
+            // Full, then runtime code allocates past the end (a BIF's result
+            // goes to a fragment). BEAM's BIF would not have: its heap stays.
+            while m.free_words() > 8 {
+                m.tuple(&[Term::NIL; 3]).unwrap();
+            }
+            for _ in 0..8 {
+                m.tuple(&[Term::NIL; 3]).unwrap();
+            }
+            assert!(m.overflow_used > 0);
+            assert_eq!(m.collect(0, 0, &mut roots, &t).unwrap(), GcKind::Minor);
+            assert_eq!(m.young.words(), 2586);
+            assert_eq!(m.overflow_used, 0);
+        }
     }
 
     #[test]

@@ -493,6 +493,11 @@ pub struct ProcessMemory {
     /// asks between time slices, and summing the list touches one cold
     /// cache line per fragment.
     fragments_used: usize,
+    /// The part of `fragments_used` that runtime code allocated because the
+    /// heap was full (not delivered messages). BEAM's BIFs collect or trap
+    /// rather than allocate such fragments, so its heap sizes leave them
+    /// out (see `gc.rs`).
+    pub(crate) overflow_used: usize,
     /// `REFC_BIN` handles in the young heap and the fragments.
     pub(crate) off_heap: Vec<*mut Word>,
     pub(crate) x_regs: Vec<Term>,
@@ -562,6 +567,7 @@ impl ProcessMemory {
             }),
             fragments: Vec::new(),
             fragments_used: 0,
+            overflow_used: 0,
             off_heap: Vec::new(),
             off_heap_old: Vec::new(),
             x_regs: Vec::new(),
@@ -648,6 +654,7 @@ impl ProcessMemory {
     pub(crate) fn clear_fragments(&mut self) {
         self.fragments.clear();
         self.fragments_used = 0;
+        self.overflow_used = 0;
     }
 
     /// Free words between the heap top and the stack top.
@@ -725,6 +732,7 @@ impl ProcessMemory {
 
     #[cold]
     fn alloc_in_fragment(&mut self, words: usize) -> *mut Word {
+        self.overflow_used += words;
         if let Some(p) = self.fragments.last_mut().and_then(|f| f.alloc(words)) {
             self.fragments_used += words;
             return p;
