@@ -1359,6 +1359,8 @@ const MAIN_OLD_HEAP_SIZE: usize = 4185;
 pub struct ImageModule {
     pub name: String,
     pub exports: Vec<(String, u32)>,
+    /// Every function, as `module_info(functions)` lists them.
+    pub functions: Vec<(String, u32)>,
     pub attributes: Vec<u8>,
 }
 
@@ -1512,10 +1514,12 @@ impl NativeImage {
         w.u32(self.modules.len() as u32);
         for m in &self.modules {
             w.str(&m.name);
-            w.u32(m.exports.len() as u32);
-            for (f, a) in &m.exports {
-                w.str(f);
-                w.u32(*a);
+            for list in [&m.exports, &m.functions] {
+                w.u32(list.len() as u32);
+                for (f, a) in list {
+                    w.str(f);
+                    w.u32(*a);
+                }
             }
             w.bytes(&m.attributes);
         }
@@ -1591,14 +1595,18 @@ impl NativeImage {
         }
         for _ in 0..r.count()? {
             let name = r.str()?;
-            let mut exports = Vec::new();
-            for _ in 0..r.count()? {
-                exports.push((r.str()?, r.u32()?));
+            let mut lists = [Vec::new(), Vec::new()];
+            for list in &mut lists {
+                for _ in 0..r.count()? {
+                    list.push((r.str()?, r.u32()?));
+                }
             }
+            let [exports, functions] = lists;
             let attributes = r.bytes()?.to_vec();
             img.modules.push(ImageModule {
                 name,
                 exports,
+                functions,
                 attributes,
             });
         }
@@ -1713,15 +1721,16 @@ fn install(
         }
     }
     for m in &image.modules {
-        let exports = m
-            .exports
-            .iter()
-            .map(|(f, a)| Ok((intern(f)?, *a)))
-            .collect::<Result<Vec<_>, String>>()?;
+        let atoms = |list: &[(String, u32)]| {
+            list.iter()
+                .map(|(f, a)| Ok((intern(f)?, *a)))
+                .collect::<Result<Vec<_>, String>>()
+        };
         crate::modules::register(
             intern(&m.name)?,
             crate::modules::ModuleInfo {
-                exports,
+                exports: atoms(&m.exports)?,
+                functions: atoms(&m.functions)?,
                 attributes: m.attributes.clone(),
             },
         );
@@ -1973,6 +1982,7 @@ mod image_tests {
             modules: vec![ImageModule {
                 name: "m".to_string(),
                 exports: vec![("f".to_string(), 2)],
+                functions: vec![("f".to_string(), 2), ("-f/2-fun-0-".to_string(), 1)],
                 attributes: vec![131, 106],
             }],
             frames: vec![ImageFrame {

@@ -17,6 +17,9 @@ use std::sync::RwLock;
 pub struct ModuleInfo {
     /// Exported functions, in the module's order.
     pub exports: Vec<(Atom, u32)>,
+    /// Every function, in erl's order: the module's, then those made for
+    /// funs and comprehensions.
+    pub functions: Vec<(Atom, u32)>,
     /// The `attributes` list (`[{Key, Value}]`, without `file`) in the
     /// external term format.
     pub attributes: Vec<u8>,
@@ -66,9 +69,14 @@ fn named(text: &str) -> Term {
 fn item(m: &mut ProcessMemory, module: Atom, info: &ModuleInfo, key: &str) -> Option<Term> {
     Some(match key {
         "module" => Term::atom(module),
-        "exports" => {
-            let mut pairs = Vec::with_capacity(info.exports.len());
-            for &(f, a) in &info.exports {
+        "exports" | "functions" => {
+            let list = if key == "exports" {
+                &info.exports
+            } else {
+                &info.functions
+            };
+            let mut pairs = Vec::with_capacity(list.len());
+            for &(f, a) in list {
                 let ar = m.int(a as i64);
                 pairs.push(m.tuple(&[Term::atom(f), ar]).unwrap_or(Term::NIL));
             }

@@ -333,10 +333,15 @@ impl Program {
                 .iter()
                 .map(|(f, a)| Ok((atom(f)?, *a)))
                 .collect::<Result<Vec<_>, CodegenError>>()?;
+            let functions = crate::module_functions(m)
+                .iter()
+                .map(|(f, a)| Ok((atom(f)?, *a)))
+                .collect::<Result<Vec<_>, CodegenError>>()?;
             coral_runtime::modules::register(
                 atom(&m.name)?,
                 coral_runtime::modules::ModuleInfo {
                     exports,
+                    functions,
                     attributes,
                 },
             );

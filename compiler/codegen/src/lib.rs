@@ -152,6 +152,31 @@ pub fn compile<M: Module>(
     function::compile_program(module, modules, target, want_clif)
 }
 
+/// What `module_info(functions)` reports of `m`: its own functions in
+/// order, then those made for funs and comprehensions, the last made
+/// first (erl's order).
+pub fn module_functions(m: &ir::Module) -> Vec<(String, u32)> {
+    let own = m
+        .functions
+        .iter()
+        .filter(|f| matches!(f.kind, ir::FunKind::TopLevel));
+    let lifted = m
+        .lifted
+        .iter()
+        .rev()
+        .filter_map(|id| m.functions.get(id.0 as usize));
+    own.chain(lifted)
+        .map(|f| {
+            let arity = match f.kind {
+                ir::FunKind::TopLevel => f.arity,
+                // The free variables come as arguments too.
+                _ => f.arity + f.env_len,
+            };
+            (f.name.to_string(), arity)
+        })
+        .collect()
+}
+
 /// What `module_info` reports of `m`: its exports, and its attributes
 /// (`[{Key, Value}]` without `file`) in the external term format.
 pub fn module_info(m: &ir::Module) -> Result<(Vec<(String, u32)>, Vec<u8>), CodegenError> {

@@ -385,6 +385,7 @@ pub fn compile(modules: &[ir::Module], entry: &Entry) -> Result<Vec<u8>, Codegen
         image.modules.push(ImageModule {
             name: m.name.to_string(),
             exports,
+            functions: crate::module_functions(m),
             attributes,
         });
     }

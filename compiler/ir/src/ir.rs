@@ -71,6 +71,11 @@ pub struct Module {
     pub file: Option<String>,
     pub literals: Vec<Term>,
     pub functions: Vec<Function>,
+    /// The functions lowering made for funs and `letrec`s, in the order
+    /// their lowering finished (an inner one before the one around it).
+    /// erl lists them last to first after the module's own functions
+    /// (`module_info(functions)`).
+    pub lifted: Vec<FuncId>,
 }
 
 /// Where a function came from, which decides its name in stack traces.

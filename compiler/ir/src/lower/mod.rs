@@ -280,6 +280,8 @@ pub(crate) struct Lowerer<'a> {
     /// only it: the rewrite refuses a module that uses these names)
     /// holds the primops `coral_cons_hole` and `coral_set_tail`.
     cons_loops: bool,
+    /// See [`Module::lifted`].
+    lifted: Vec<FuncId>,
 }
 
 /// What is known about a lambda's name when it is lowered.
@@ -414,6 +416,7 @@ fn lower_module(module: &ast::Module, loops: &[trmc::Loop]) -> Result<Module, Lo
         fun_number: 0,
         lambda_names: Vec::new(),
         cons_loops: !loops.is_empty(),
+        lifted: Vec::new(),
     };
     for def in &module.defs {
         let key = (&*def.name.kind.name, def.name.kind.arity);
@@ -518,6 +521,7 @@ fn lower_module(module: &ast::Module, loops: &[trmc::Loop]) -> Result<Module, Lo
         file,
         literals: l.literals,
         functions,
+        lifted: l.lifted,
     };
     crate::noreturn::frameless_calls(&mut m);
     Ok(m)
@@ -1116,6 +1120,7 @@ impl<'a> Lowerer<'a> {
             span,
         )?;
         self.functions[id.0 as usize] = Some(f);
+        self.lifted.push(id);
         Ok(self.emit1(Op::MakeFun { func: id, env }))
     }
 
@@ -1257,6 +1262,7 @@ impl<'a> Lowerer<'a> {
             );
             self.line = saved_line;
             self.functions[id.0 as usize] = Some(f?);
+            self.lifted.push(*id);
         }
         let mark = self.env.mark();
         let level = self.level();
