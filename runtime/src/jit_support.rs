@@ -183,22 +183,6 @@ fn trace_callers(m: &ProcessMemory) -> Vec<LocationId> {
     out
 }
 
-/// The location of the frame on top of the stack, unless it is a catch
-/// frame or has none.
-fn top_caller(m: &ProcessMemory) -> Option<LocationId> {
-    let reader = global_frames().read();
-    let stack = m.stack();
-    let mut top = None;
-    let _ = walk_frames(stack, &reader, |f| {
-        let loc = f.descriptor.location();
-        if !is_catch_frame(stack, &f) && loc.0 != u32::MAX {
-            top = Some(loc);
-        }
-        false
-    });
-    top
-}
-
 /// The frames on `stack_of`'s stack as stack-trace entries built in `out`
 /// (`process_info(P, current_stacktrace)`), innermost first, at most
 /// `BACKTRACE_DEPTH`.
@@ -269,18 +253,11 @@ fn deliver(m: &mut ProcessMemory, class: Class, reason: Term, raw: Term) -> usiz
 
 /// Builds `{Class, Frames}` for a fresh raise at `loc` (a `LocationId`,
 /// `u32::MAX` when unknown), the first entry showing `args` when given.
-/// A raise location with this bit set lists, after the raising function,
-/// the call its caller made (the frame on top of the stack) right after
-/// the raising function, as BEAM's traces of a failed division (`/`, `div`,
-/// `rem`) do.
-pub const LOC_WITH_CALLER: u32 = 1 << 31;
-
 /// A raise location with this bit set is that of a failed division (`/`,
 /// `div`, `rem`) through [`coral_jit_raise_bif`], which traces it as BEAM
-/// does: a division by zero of a number (an integer for `div` and `rem`)
-/// lists the caller's call ([`LOC_WITH_CALLER`]); `div` and `rem` list
-/// their BIF entry, `/` only when an operand is no number and the
-/// function has a frame ([`LOC_IN_FRAME`]).
+/// does: `div` and `rem` list their BIF entry, `/` only when an operand is
+/// no number and the function has a frame ([`LOC_IN_FRAME`]). (The
+/// caller's call is listed like every frame on the stack.)
 pub const LOC_DIVISION: u32 = 1 << 30;
 
 /// With [`LOC_DIVISION`]: the raising function has made a call (BEAM has
@@ -288,20 +265,14 @@ pub const LOC_DIVISION: u32 = 1 << 30;
 pub const LOC_IN_FRAME: u32 = 1 << 29;
 
 /// How BEAM traces a failed division `name(args)`: whether the trace has
-/// the BIF's entry, and whether it lists the caller's call.
-fn division_trace(m: &ProcessMemory, name: &str, args: &[Term], in_frame: bool) -> (bool, bool) {
-    let integer = |t: Term| t.small_value().is_some() || t.bignum(m).is_some();
-    let number = |t: Term| integer(t) || t.float_value(m).is_some();
+/// the BIF's entry.
+fn division_trace(m: &ProcessMemory, name: &str, args: &[Term], in_frame: bool) -> bool {
+    let number =
+        |t: Term| t.small_value().is_some() || t.bignum(m).is_some() || t.float_value(m).is_some();
     let (Some(&dividend), Some(&divisor)) = (args.first(), args.get(1)) else {
-        return (true, false);
+        return true;
     };
-    let zero = divisor.small_value() == Some(0) || divisor.float_value(m).is_some_and(|f| f == 0.0);
-    if name == "/" {
-        let entry = in_frame && !(number(dividend) && number(divisor));
-        (entry, zero && number(dividend))
-    } else {
-        (true, zero && integer(dividend))
-    }
+    name != "/" || (in_frame && !(number(dividend) && number(divisor)))
 }
 
 fn fresh_trace(m: &mut ProcessMemory, class: Class, loc: u32, args: Option<Term>) -> Term {
@@ -319,19 +290,7 @@ fn fresh_trace_with(
     args: Option<Term>,
     own_frame: bool,
 ) -> Term {
-    let with_caller = loc != u32::MAX && loc & LOC_WITH_CALLER != 0;
-    let loc = if with_caller {
-        loc & !LOC_WITH_CALLER
-    } else {
-        loc
-    };
     let mut callers = trace_callers(m);
-    if with_caller
-        && let Some(top) = top_caller(m)
-        && callers.first() != Some(&top)
-    {
-        callers.insert(0, top);
-    }
     // A call that raised inside the catching function's own `try` (a BIF
     // such as `throw/1`) left its frame above the catch: that call site is
     // the raise location, listed once (BEAM has no frame there).
@@ -404,18 +363,14 @@ pub unsafe extern "C" fn coral_jit_raise_bif(
         let class = class_from_u64(class);
         let division = loc != u32::MAX && loc & LOC_DIVISION != 0;
         let in_frame = division && loc & LOC_IN_FRAME != 0;
-        let mut loc = if division {
+        let loc = if division {
             loc & !(LOC_DIVISION | LOC_IN_FRAME)
         } else {
             loc
         };
         let mut failure = bif::take_failure();
         if division && let Some(bif::Failure::Bif(e, args)) = &failure {
-            let (entry, caller) = division_trace(m, e.name, args, in_frame);
-            if caller {
-                loc |= LOC_WITH_CALLER;
-            }
-            if !entry {
+            if !division_trace(m, e.name, args, in_frame) {
                 failure = None;
             }
         }

@@ -1631,10 +1631,7 @@ impl<M: Module> Emitter<'_, M> {
                 let class = fb.b.ins().iconst(WORD, 0);
                 let reason = self.target.atom("badarith")? as i64;
                 let reason = fb.b.ins().iconst(WORD, reason);
-                let mut loc = self.location(line);
-                if name == "/" && loc != u32::MAX {
-                    loc |= jit_support::LOC_WITH_CALLER;
-                }
+                let loc = self.location(line);
                 let lv = fb.b.ins().iconst(cl::types::I32, loc as i64);
                 let h = self.call_rt(fb, &abi::RAISE, &[c, class, reason, lv])?;
                 self.enter_handler(fb, h);
