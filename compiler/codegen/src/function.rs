@@ -799,7 +799,7 @@ pub fn compile_program<M: Module>(
                     live_now: None,
                     plain_raise: false,
                     inner_copy: false,
-                    with_caller: false,
+                    division_raise: false,
                 };
                 e.define_region(&mut ctx, &mut fctx, want_clif)?;
             }
@@ -1285,7 +1285,7 @@ struct Emitter<'a, M: Module> {
     plain_raise: bool,
     /// The raise being emitted is of a failed division (see
     /// `jit_support::LOC_DIVISION`).
-    with_caller: bool,
+    division_raise: bool,
     /// Emitting the inner copy of a continuation region (see
     /// `emit_region`): its frame descriptors are registered by the
     /// region's own function.
@@ -2889,7 +2889,7 @@ impl<M: Module> Emitter<'_, M> {
         let class = fb.ctx_load(abi::CTX_EXC);
         let reason = fb.ctx_load(abi::CTX_EXC + 8);
         let mut loc = self.location(line);
-        if self.with_caller && loc != u32::MAX {
+        if self.division_raise && loc != u32::MAX {
             loc |= jit_support::LOC_DIVISION;
             // After a call (in a continuation or a handler) BEAM's function
             // has its stack frame.
@@ -2959,13 +2959,13 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.switch_to_block(raise);
                 // The runtime traces a failed division as BEAM does, by
                 // its operands (`jit_support::LOC_DIVISION`).
-                self.with_caller = matches!(name, "/" | "div" | "rem");
-                let raised = if self.plain_raise && !self.with_caller {
+                self.division_raise = matches!(name, "/" | "div" | "rem");
+                let raised = if self.plain_raise && !self.division_raise {
                     self.raise_op_from_slot(fb, line)
                 } else {
                     self.raise_from_slot(fb, line)
                 };
-                self.with_caller = false;
+                self.division_raise = false;
                 raised?;
             }
         }
