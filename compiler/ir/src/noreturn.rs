@@ -165,14 +165,11 @@ fn abstract_values(f: &Function, joined: &[bool], entry: &[Abs]) -> AbsValues {
             vals.insert(*p, entry.get(i).cloned().unwrap_or(Abs::Any));
         }
     }
+    // Other instructions' results stay `Any`.
     for b in &f.blocks {
         for inst in &b.insts {
-            let a = match &inst.op {
-                Op::Const(c) => Abs::OneOf(vec![c.clone()]),
-                _ => Abs::Any,
-            };
-            for r in &inst.results {
-                vals.insert(*r, a.clone());
+            if let (Op::Const(c), [r]) = (&inst.op, &inst.results[..]) {
+                vals.insert(*r, Abs::OneOf(vec![c.clone()]));
             }
         }
     }
