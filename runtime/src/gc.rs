@@ -16,7 +16,32 @@
 //! process's first collection). The heap's size after a collection follows
 //! BEAM's rules (`minor_collection`, `major_collection` and
 //! `adjust_after_fullsweep` in `erl_gc.c`), so processes collect about as
-//! often as under BEAM.
+//! often as under BEAM, with one exception.
+//!
+//! # Busy processes
+//!
+//! BEAM sizes a young heap by the data that survives, and a full sweep
+//! shrinks it to twice that. A process that allocates a lot and keeps
+//! little then collects every few hundred words: naive reverse of 30
+//! elements, run 300,000 times, ends on a 376-word heap (610 under erl,
+//! whose `-eval` process holds more) and collects 430,000 times, a third
+//! of its run time. Each collection costs a fixed part (the stack walk,
+//! the sizing, the new block) besides the copying, and that part is paid
+//! per collection, not per word.
+//!
+//! So a process that collects [`BUSY_AFTER`] times without waiting for a
+//! message in between is *busy*: its young heap is at least 4,185 words,
+//! one size more every [`BUSY_STEP`] collections after that, up to
+//! [`BUSY_FLOOR_MAX`] (139 KiB, within a core's second-level cache).
+//! Waiting for a message (or hibernating) ends it; the next collections
+//! size the heap by BEAM's rules again, and shrink it. The floor applies
+//! to collections a full heap asks for, not to `erlang:garbage_collect`,
+//! and not to a process with a `max_heap_size`, whose limit is set
+//! against BEAM's sizes. A process that waits for messages between short
+//! bursts of work, the common server, never becomes busy and keeps
+//! BEAM's sizes; a long computation gets a nursery, as in GHC or OCaml.
+//! Naive reverse and quicksort in the benchmarks run in two thirds of
+//! the time they took without it (0.39 s to 0.26 s, 0.50 s to 0.31 s).
 //!
 //! # Why a minor collection needs (almost) no remembered set
 //!
@@ -88,6 +113,15 @@ use std::cell::Cell;
 /// process grows at the next full sweep from 164 live words on a 7-word
 /// stack, as this rule says.
 const BEAM_RESERVE: usize = 4;
+
+/// Collections without a wait in between after which a process is busy
+/// (see "Busy processes" above).
+const BUSY_AFTER: u32 = 4;
+/// A busy process's floor grows one heap size per this many collections.
+const BUSY_STEP: u32 = 4;
+/// A busy process's first floor and its largest.
+const BUSY_FLOOR_FIRST: usize = 4185;
+const BUSY_FLOOR_MAX: usize = 17731;
 
 /// Which collection ran.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -494,11 +528,17 @@ impl ProcessMemory {
                     runs: &runs,
                 };
                 self.ctx.x_live = live_x as u32;
+                let floor = if force_major {
+                    self.min_heap_size
+                } else {
+                    self.young_floor()
+                };
+                self.busy = self.busy.saturating_add(1);
                 let kind = if force_major
                     || self.minor_since_full >= self.fullsweep_after
-                    || !self.minor(need, live_x, roots, stack)
+                    || !self.minor(need, live_x, roots, stack, floor)
                 {
-                    self.major(need, live_x, roots, stack);
+                    self.major(need, live_x, roots, stack, floor);
                     GcKind::Major
                 } else {
                     GcKind::Minor
@@ -514,6 +554,22 @@ impl ProcessMemory {
         };
         give_back_frame_runs(runs);
         r
+    }
+
+    /// The smallest young heap a collection asked for by a full heap may
+    /// leave: `min_heap_size`, raised for a busy process.
+    fn young_floor(&self) -> usize {
+        if !self.busy_floor || self.busy < BUSY_AFTER {
+            return self.min_heap_size;
+        }
+        let mut floor = BUSY_FLOOR_FIRST;
+        for _ in 0..(self.busy - BUSY_AFTER) / BUSY_STEP {
+            if floor >= BUSY_FLOOR_MAX {
+                break;
+            }
+            floor = next_heap_size(floor, 1);
+        }
+        floor.min(BUSY_FLOOR_MAX).max(self.min_heap_size)
     }
 
     fn stack_len(&self) -> usize {
@@ -635,6 +691,7 @@ impl ProcessMemory {
         live_x: usize,
         roots: &mut [Term],
         stack_roots: StackRoots<'_, '_>,
+        floor: usize,
     ) -> bool {
         let before = self.heap_used() + self.fragment_words();
         // What BEAM's heap would have held: no overflow fragments.
@@ -664,7 +721,7 @@ impl ProcessMemory {
         let stack = self.stack_len();
         // Room for everything that could survive (as BEAM, not counting
         // `need`: growing for it is a separate step below, rarely taken).
-        let size = next_heap_size(stack + before, 0).max(self.min_heap_size);
+        let size = next_heap_size(stack + before, 0).max(floor);
         let (to, stop) = self.new_block_with_stack(size);
         let mut c = self.collector(false);
         c.young_top = to.start();
@@ -718,7 +775,7 @@ impl ProcessMemory {
         // BEAM's rule: only when it is big enough to matter. The rule
         // applies to the heap BEAM would have swept into, which is smaller
         // than the to-space when runtime code overflowed into fragments.
-        let size = next_heap_size(stack + beam_before, 0).max(self.min_heap_size);
+        let size = next_heap_size(stack + beam_before, 0).max(floor);
         let need_after = self.heap_used() + need + stack;
         let old_size = self.old_heap_size();
         let mut wanted = size;
@@ -727,7 +784,7 @@ impl ProcessMemory {
             if w * 9 < old_size {
                 w = w.max(old_size / 8);
             }
-            wanted = next_heap_size(w, 0).max(self.min_heap_size).min(size);
+            wanted = next_heap_size(w, 0).max(floor).min(size);
         } else if need_after > size {
             wanted = next_heap_size(need_after, 0);
         }
@@ -743,17 +800,17 @@ impl ProcessMemory {
         live_x: usize,
         roots: &mut [Term],
         stack_roots: StackRoots<'_, '_>,
+        floor: usize,
     ) {
         let before = self.heap_used() + self.fragment_words() + self.old_heap_used();
         let beam_before = before.saturating_sub(self.overflow_used);
         let stack = self.stack_len();
         // The to-space holds whatever can survive; the heap's size after
         // the sweep is decided below.
-        let size = next_heap_size(stack + before, 0).max(self.min_heap_size);
+        let size = next_heap_size(stack + before, 0).max(floor);
         // BEAM's size for the swept heap, with its reserve counted (and
         // without overflow fragments, see `minor`).
-        let mut target =
-            next_heap_size(stack + beam_before + BEAM_RESERVE, 0).max(self.min_heap_size);
+        let mut target = next_heap_size(stack + beam_before + BEAM_RESERVE, 0).max(floor);
         // The last full sweep found the heap more than three quarters full
         // of live data: grow now, even though everything would fit again,
         // rather than collect a nearly full heap over and over (BEAM's
@@ -801,8 +858,8 @@ impl ProcessMemory {
             wanted = next_heap_size(need_after, 0);
         } else if 3 * target < 4 * need_after {
             self.heap_grow = true;
-        } else if 4 * need_after < target && target > self.min_heap_size {
-            wanted = wanted.min(next_heap_size(2 * need_after, 0).max(self.min_heap_size));
+        } else if 4 * need_after < target && target > floor {
+            wanted = wanted.min(next_heap_size(2 * need_after, 0).max(floor));
         }
         if wanted != self.young.words() {
             self.relocate_young(wanted, live_x, roots, stack_roots);
@@ -1125,6 +1182,91 @@ mod tests {
         assert_eq!(m.heap_size(), 376);
         assert!(!m.heap_grow);
         assert_eq!(m.heap_used(), 200);
+    }
+
+    /// The elements of the proper list `l`.
+    fn elements(m: &ProcessMemory, mut l: Term) -> Vec<Term> {
+        let mut v = Vec::new();
+        while let Some((h, t)) = l.cons_parts(m) {
+            v.push(h);
+            l = t;
+        }
+        assert_eq!(l, Term::NIL);
+        v
+    }
+
+    /// Fills the heap with garbage around `keep` live cells and collects
+    /// as a full heap asks; returns the young heap's size after.
+    fn churn(m: &mut ProcessMemory, roots: &mut [Term], t: &FrameTable) -> usize {
+        while m.free_words() >= 2 {
+            m.cons(Term::NIL, Term::NIL);
+        }
+        m.collect(2, 0, roots, t).unwrap();
+        m.heap_size()
+    }
+
+    #[test]
+    fn a_busy_process_gets_a_bigger_young_heap_until_it_waits() {
+        let t = table();
+        let mut m = ProcessMemory::new();
+        m.set_verify(true);
+        let mut roots = [Term::NIL];
+        for i in 0..20 {
+            roots[0] = m.cons(Term::small(i).unwrap(), roots[0]);
+        }
+        // By BEAM's rules alone the heap keeps its small size.
+        let beam: Vec<usize> = (0..24).map(|_| churn(&mut m, &mut roots, &t)).collect();
+        assert!(beam.iter().all(|&s| s < BUSY_FLOOR_FIRST), "{beam:?}");
+
+        let mut m = ProcessMemory::new();
+        m.set_verify(true);
+        m.busy_floor = true;
+        roots[0] = Term::NIL;
+        for i in 0..20 {
+            roots[0] = m.cons(Term::small(i).unwrap(), roots[0]);
+        }
+        let sizes: Vec<usize> = (0..24).map(|_| churn(&mut m, &mut roots, &t)).collect();
+        // Busy after four collections, one size more every four.
+        assert!(
+            sizes[..4].iter().all(|&s| s < BUSY_FLOOR_FIRST),
+            "{sizes:?}"
+        );
+        assert_eq!(&sizes[4..8], &[4185; 4], "{sizes:?}");
+        assert_eq!(&sizes[8..12], &[6772; 4], "{sizes:?}");
+        assert_eq!(&sizes[12..16], &[10958; 4], "{sizes:?}");
+        assert!(
+            sizes[16..].iter().all(|&s| s == BUSY_FLOOR_MAX),
+            "{sizes:?}"
+        );
+        // The live data came through every collection.
+        assert_eq!(
+            elements(&m, roots[0]),
+            (0..20)
+                .rev()
+                .map(|i| Term::small(i).unwrap())
+                .collect::<Vec<_>>()
+        );
+
+        // Waiting for a message ends it: a full sweep shrinks the heap by
+        // BEAM's rule again.
+        m.busy = 0;
+        m.minor_since_full = m.fullsweep_after;
+        let after = churn(&mut m, &mut roots, &t);
+        assert!(after < BUSY_FLOOR_FIRST, "{after}");
+        // So does an explicit full sweep of a busy process.
+        for _ in 0..8 {
+            churn(&mut m, &mut roots, &t);
+        }
+        assert!(m.heap_size() >= BUSY_FLOOR_FIRST);
+        m.collect_major(0, 0, &mut roots, &t).unwrap();
+        assert!(m.heap_size() < BUSY_FLOOR_FIRST, "{}", m.heap_size());
+        assert_eq!(
+            elements(&m, roots[0]),
+            (0..20)
+                .rev()
+                .map(|i| Term::small(i).unwrap())
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

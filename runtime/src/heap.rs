@@ -481,6 +481,13 @@ pub struct ProcessMemory {
     pub(crate) min_heap_size: usize,
     pub(crate) fullsweep_after: u32,
     pub(crate) minor_since_full: u32,
+    /// Collections since the process last waited for a message (see "Busy
+    /// processes" in `gc.rs`).
+    pub(crate) busy: u32,
+    /// Whether a busy process's young heap may be bigger than BEAM's rules
+    /// make it: off for a process with a `max_heap_size`, which is set
+    /// against those rules, and for a bare `ProcessMemory`.
+    pub(crate) busy_floor: bool,
     pub(crate) verify: bool,
     /// BEAM's `F_HEAP_GROW`: a full sweep left the young heap more than
     /// three quarters full, so the next full sweep grows it one size even
@@ -575,6 +582,8 @@ impl ProcessMemory {
             min_heap_size: size,
             fullsweep_after: DEFAULT_FULLSWEEP_AFTER,
             minor_since_full: 0,
+            busy: 0,
+            busy_floor: false,
             verify: verify_from_env(),
             heap_grow: false,
             stats: GcStats::default(),

@@ -479,6 +479,7 @@ impl Process {
             opts.min_heap_size,
         );
         mem.set_fullsweep_after(opts.fullsweep_after);
+        mem.busy_floor = opts.max_heap_size.size == 0;
         Box::new(Process {
             mem,
             entry,
@@ -1015,6 +1016,7 @@ impl Process {
 
     /// `process_flag(max_heap_size, Value)`: the old setting.
     pub fn set_max_heap_size(&mut self, m: MaxHeapSize) -> MaxHeapSize {
+        self.mem.busy_floor = m.size == 0;
         std::mem::replace(&mut self.max_heap_size, m)
     }
 

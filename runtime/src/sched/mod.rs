@@ -1029,7 +1029,10 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
                 rt.enqueue(task.clone());
                 return;
             }
-            status::WAIT => p.wait.waiting = true,
+            status::WAIT => {
+                p.wait.waiting = true;
+                p.mem.busy = 0;
+            }
             status::EXIT => {
                 let r = p
                     .mem
@@ -1084,6 +1087,7 @@ fn uncaught_error(rt: &RuntimeInner, p: &mut Process) -> Message {
 /// x registers, and wait for a message.
 fn hibernate(p: &mut Process) {
     p.mem.ctx.stop = p.mem.ctx.hend;
+    p.mem.busy = 0;
     let live = p.mem.ctx.x_live as usize;
     let _ = p.garbage_collect(0, live, &mut [], true);
     p.queue.reset();
