@@ -1560,7 +1560,14 @@ impl<M: Module> Emitter<'_, M> {
 
     fn get(&self, fb: &mut Fb, v: ir::Value) -> cl::Value {
         let x = self.var(fb, v);
-        fb.b.use_var(x)
+        let val = fb.b.use_var(x);
+        // Reading a variable in another block than the one that set it
+        // gives a new Cranelift value (an alias, once the block is sealed):
+        // a fact about the IR value holds for it too.
+        if fb.facts_ir.contains(&v) {
+            fb.facts.insert(val);
+        }
+        val
     }
 
     fn set(&self, fb: &mut Fb, v: ir::Value, val: cl::Value) {
