@@ -29,8 +29,9 @@
 //! the sizing, the new block) besides the copying, and that part is paid
 //! per collection, not per word.
 //!
-//! So a process that collects [`BUSY_AFTER`] times without waiting for a
-//! message in between is *busy*: its young heap is at least 4,185 words,
+//! So a process that collects [`BUSY_AFTER`] times and runs [`BUSY_REDS`]
+//! reductions without waiting for a message in between is *busy*: its
+//! young heap is at least 4,185 words,
 //! one size more every [`BUSY_STEP`] collections after that, up to
 //! [`BUSY_FLOOR_MAX`] (139 KiB, within a core's second-level cache).
 //! Waiting for a message (or hibernating) ends it; the next collections
@@ -117,6 +118,10 @@ const BEAM_RESERVE: usize = 4;
 /// Collections without a wait in between after which a process is busy
 /// (see "Busy processes" above).
 const BUSY_AFTER: u32 = 4;
+/// Reductions without a wait after which a process is busy: four time
+/// slices. A short-lived worker, or a server handling a message, stays
+/// below it and keeps BEAM's sizes however much it allocates.
+const BUSY_REDS: u64 = 4 * crate::process::CONTEXT_REDS as u64;
 /// A busy process's floor grows one heap size per this many collections.
 const BUSY_STEP: u32 = 4;
 /// A busy process's first floor and its largest.
@@ -559,7 +564,10 @@ impl ProcessMemory {
     /// The smallest young heap a collection asked for by a full heap may
     /// leave: `min_heap_size`, raised for a busy process.
     fn young_floor(&self) -> usize {
-        if !self.busy_floor || self.busy < BUSY_AFTER {
+        // The current slice's reductions so far: compiled code stores what
+        // is left of the slice before it collects.
+        let slice = (crate::process::CONTEXT_REDS - self.ctx.reds).max(0) as u64;
+        if !self.busy_floor || self.busy < BUSY_AFTER || self.busy_reds + slice < BUSY_REDS {
             return self.min_heap_size;
         }
         let mut floor = BUSY_FLOOR_FIRST;
@@ -1218,9 +1226,22 @@ mod tests {
         let beam: Vec<usize> = (0..24).map(|_| churn(&mut m, &mut roots, &t)).collect();
         assert!(beam.iter().all(|&s| s < BUSY_FLOOR_FIRST), "{beam:?}");
 
+        // Collecting often is not enough: a short run of work (a worker, a
+        // server handling a message) keeps BEAM's sizes.
         let mut m = ProcessMemory::new();
         m.set_verify(true);
         m.busy_floor = true;
+        roots[0] = Term::NIL;
+        for i in 0..20 {
+            roots[0] = m.cons(Term::small(i).unwrap(), roots[0]);
+        }
+        let short: Vec<usize> = (0..24).map(|_| churn(&mut m, &mut roots, &t)).collect();
+        assert_eq!(short, beam);
+
+        let mut m = ProcessMemory::new();
+        m.set_verify(true);
+        m.busy_floor = true;
+        m.busy_reds = BUSY_REDS;
         roots[0] = Term::NIL;
         for i in 0..20 {
             roots[0] = m.cons(Term::small(i).unwrap(), roots[0]);

@@ -484,6 +484,9 @@ pub struct ProcessMemory {
     /// Collections since the process last waited for a message (see "Busy
     /// processes" in `gc.rs`).
     pub(crate) busy: u32,
+    /// Reductions the process ran in the time slices since it last waited
+    /// for a message, the current one not counted.
+    pub(crate) busy_reds: u64,
     /// Whether a busy process's young heap may be bigger than BEAM's rules
     /// make it: off for a process with a `max_heap_size`, which is set
     /// against those rules, and for a bare `ProcessMemory`.
@@ -583,6 +586,7 @@ impl ProcessMemory {
             fullsweep_after: DEFAULT_FULLSWEEP_AFTER,
             minor_since_full: 0,
             busy: 0,
+            busy_reds: 0,
             busy_floor: false,
             verify: verify_from_env(),
             heap_grow: false,

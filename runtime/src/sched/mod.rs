@@ -1013,6 +1013,7 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
         p.running = false;
         let used = (CONTEXT_REDS - p.mem.ctx.reds).max(0) as u64;
         p.reductions += used;
+        p.mem.busy_reds += used;
         crate::stats::slice_done(used);
         p.mem.ctx.reds = CONTEXT_REDS;
         if p.killed() && st & 0xff != status::HALT {
@@ -1032,6 +1033,7 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
             status::WAIT => {
                 p.wait.waiting = true;
                 p.mem.busy = 0;
+                p.mem.busy_reds = 0;
             }
             status::EXIT => {
                 let r = p
@@ -1088,6 +1090,7 @@ fn uncaught_error(rt: &RuntimeInner, p: &mut Process) -> Message {
 fn hibernate(p: &mut Process) {
     p.mem.ctx.stop = p.mem.ctx.hend;
     p.mem.busy = 0;
+    p.mem.busy_reds = 0;
     let live = p.mem.ctx.x_live as usize;
     let _ = p.garbage_collect(0, live, &mut [], true);
     p.queue.reset();
