@@ -34,8 +34,9 @@
 //! young heap is at least 4,185 words,
 //! one size more every [`BUSY_STEP`] collections after that, up to
 //! [`BUSY_FLOOR_MAX`] (139 KiB, within a core's second-level cache).
-//! Waiting for a message (or hibernating) ends it; the next collections
-//! size the heap by BEAM's rules again, and shrink it. The floor applies
+//! Waiting for a message (or hibernating) ends it: a process that waits
+//! with a heap grown so is collected once more by BEAM's rules, which
+//! shrink it, so an idle process does not keep a nursery. The floor applies
 //! to collections a full heap asks for, not to `erlang:garbage_collect`,
 //! and not to a process with a `max_heap_size`, whose limit is set
 //! against BEAM's sizes. A process that waits for messages between short
@@ -539,6 +540,7 @@ impl ProcessMemory {
                     self.young_floor()
                 };
                 self.busy = self.busy.saturating_add(1);
+                self.busy_grown |= floor > self.min_heap_size;
                 let kind = if force_major
                     || self.minor_since_full >= self.fullsweep_after
                     || !self.minor(need, live_x, roots, stack, floor)

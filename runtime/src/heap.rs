@@ -487,6 +487,9 @@ pub struct ProcessMemory {
     /// Reductions the process ran in the time slices since it last waited
     /// for a message, the current one not counted.
     pub(crate) busy_reds: u64,
+    /// A collection since the last wait sized the young heap past BEAM's
+    /// rules (see "Busy processes" in `gc.rs`).
+    pub(crate) busy_grown: bool,
     /// Whether a busy process's young heap may be bigger than BEAM's rules
     /// make it: off for a process with a `max_heap_size`, which is set
     /// against those rules, and for a bare `ProcessMemory`.
@@ -587,6 +590,7 @@ impl ProcessMemory {
             minor_since_full: 0,
             busy: 0,
             busy_reds: 0,
+            busy_grown: false,
             busy_floor: false,
             verify: verify_from_env(),
             heap_grow: false,

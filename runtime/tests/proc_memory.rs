@@ -1,8 +1,9 @@
 //! Process memory as BEAM shows it, checked against `erl` on this machine:
 //! `message_queue_data` (an `on_heap` queue becomes heap at a collection, an
 //! `off_heap` one does not), `max_heap_size` (which settings kill), the
-//! pids a program sees, `halt(abort)`; and the collections the scheduler
-//! runs between slices when delivered messages pile up.
+//! pids a program sees, `halt(abort)`; the collections the scheduler
+//! runs between slices when delivered messages pile up; and the young heap
+//! a busy process gets and gives back when it waits (Coral's own rule).
 
 use coral_runtime::atom::Atom;
 use coral_runtime::mailbox::wait;
@@ -545,4 +546,101 @@ fn delivered_messages_are_collected_between_slices() {
         FLOOD_GCS.load(Ordering::Acquire) > 0,
         "the sink was never collected"
     );
+}
+
+// ---- busy processes --------------------------------------------------------------------
+
+/// The churner's young heap: the biggest while it churned, and after it
+/// waited for a message.
+static BUSY_SIZES: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+const CHURN: i64 = 200_000;
+
+// Keeps a 20-element list in x0 and allocates garbage for about 50 time
+// slices, collecting as compiled code does; then tells its parent and
+// waits for `go`.
+process_code!(fn churner(p) {
+    if p.resume_point == 0 {
+        p.mem.set_verify(true);
+        let parent = p.mem.x()[0];
+        p.dict_put(atom("parent"), parent);
+        let seq: Vec<Term> = (1..=20).map(small).collect();
+        p.mem.ensure_x(1);
+        p.mem.x_mut()[0] = p.mem.list(&seq, Term::NIL);
+        p.mem.ctx.x_live = 1;
+        p.resume_point = 1;
+    }
+    while (p.resume_point as i64) <= CHURN {
+        if p.mem.free_words() < 2 {
+            p.garbage_collect(2, 1, &mut [], false).unwrap();
+            let mut s = BUSY_SIZES.lock().unwrap();
+            if s.is_empty() {
+                s.push(0);
+            }
+            s[0] = s[0].max(p.mem.heap_size());
+        }
+        p.mem.cons(Term::NIL, Term::NIL);
+        p.resume_point += 1;
+        if p.bump_reductions(1) {
+            return status::YIELD;
+        }
+    }
+    if p.resume_point as i64 == CHURN + 1 {
+        let parent = p.dict_get(atom("parent"));
+        let me = p.pid();
+        p.send(parent, me).unwrap();
+        p.resume_point += 1;
+    }
+    match receive_any(p) {
+        Ok(m) => {
+            assert_eq!(m, atom("go"));
+            BUSY_SIZES.lock().unwrap().push(p.mem.heap_size());
+            // The list came through every collection.
+            let mut l = p.mem.x()[0];
+            for e in 1..=20 {
+                let (h, t) = l.cons_parts(&p.mem).unwrap();
+                assert_eq!(h, small(e));
+                l = t;
+            }
+            assert!(l.is_nil());
+            exit_normal(p)
+        }
+        Err(s) => s,
+    }
+});
+
+process_code!(fn churn_main(p) {
+    if p.resume_point == 0 {
+        let opts = SpawnOpts {
+            monitor: true,
+            ..SpawnOpts::default()
+        };
+        let me = p.pid();
+        p.spawn(churner, &[me], &opts).unwrap();
+        p.resume_point = 1;
+    }
+    loop {
+        match receive_any(p) {
+            Ok(m) if m.local_pid_number().is_some() => {
+                p.send(m, atom("go")).unwrap();
+            }
+            Ok(m) => {
+                let &[_, _, _, _, reason] = m.tuple_elements(&p.mem).unwrap() else { panic!() };
+                assert_eq!(reason, atom("normal"));
+                return exit_normal(p);
+            }
+            Err(s) => return s,
+        }
+    }
+});
+
+#[test]
+fn a_busy_process_has_a_bigger_heap_until_it_waits() {
+    let code = rt(1).run_main(churn_main, &SpawnOpts::default(), |_| {});
+    assert_eq!(code, 0);
+    let sizes = BUSY_SIZES.lock().unwrap().clone();
+    // BEAM's rules keep this process at a few hundred words; busy, it got
+    // the biggest nursery, and waiting gave it back.
+    assert_eq!(sizes.len(), 2, "{sizes:?}");
+    assert_eq!(sizes[0], 17731, "{sizes:?}");
+    assert!(sizes[1] < 4185, "{sizes:?}");
 }

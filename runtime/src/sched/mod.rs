@@ -1034,6 +1034,12 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
                 p.wait.waiting = true;
                 p.mem.busy = 0;
                 p.mem.busy_reds = 0;
+                if std::mem::take(&mut p.mem.busy_grown) {
+                    // Its young heap grew while it was busy: size it by
+                    // BEAM's rules before it idles (see `gc.rs`).
+                    let live = p.mem.ctx.x_live as usize;
+                    let _ = p.garbage_collect(0, live, &mut [], false);
+                }
             }
             status::EXIT => {
                 let r = p
@@ -1091,6 +1097,7 @@ fn hibernate(p: &mut Process) {
     p.mem.ctx.stop = p.mem.ctx.hend;
     p.mem.busy = 0;
     p.mem.busy_reds = 0;
+    p.mem.busy_grown = false;
     let live = p.mem.ctx.x_live as usize;
     let _ = p.garbage_collect(0, live, &mut [], true);
     p.queue.reset();
