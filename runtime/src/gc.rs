@@ -31,15 +31,14 @@
 //!
 //! So a process that collects [`BUSY_AFTER`] times and runs [`BUSY_REDS`]
 //! reductions without waiting for a message in between is *busy*: its
-//! young heap is at least 4,185 words,
-//! one size more every [`BUSY_STEP`] collections after that, up to
-//! [`BUSY_FLOOR_MAX`] (139 KiB, within a core's second-level cache).
-//! Waiting for a message (or hibernating) ends it: a process that waits
-//! with a heap grown so is collected once more by BEAM's rules, which
-//! shrink it, so an idle process does not keep a nursery. The floor applies
-//! to collections a full heap asks for, not to `erlang:garbage_collect`,
-//! and not to a process with a `max_heap_size`, whose limit is set
-//! against BEAM's sizes. A process that waits for messages between short
+//! young heap is at least 4,185 words, one size more every [`BUSY_STEP`]
+//! collections after that, up to [`BUSY_FLOOR_MAX`] (139 KiB, within a
+//! core's second-level cache). Waiting for a message (or hibernating) ends
+//! it: a process that waits with a heap grown so is collected once more by
+//! BEAM's rules, which shrink it, so an idle process does not keep a
+//! nursery. The floor applies to collections a full heap asks for, not to
+//! `erlang:garbage_collect`, and not to a process with a `max_heap_size`,
+//! whose limit is set against BEAM's sizes. A process that waits for messages between short
 //! bursts of work, the common server, never becomes busy and keeps
 //! BEAM's sizes; a long computation gets a nursery, as in GHC or OCaml.
 //! Naive reverse and quicksort in the benchmarks run in two thirds of
