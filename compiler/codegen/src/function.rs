@@ -2282,10 +2282,10 @@ impl<M: Module> Emitter<'_, M> {
     /// its failure ways (an operand not a small integer, an overflow) leave
     /// for a generic copy of the rest of the block, so that on its fast
     /// way its operands and result are known small integers. Worth it when
-    /// a later integer operation of the block then needs no test at all
-    /// (all its operands are among those, or small literals), and the
-    /// rest of the block is short (it is emitted twice).
-    fn splits(&self, fb: &Fb, bid: BlockId, i: usize) -> bool {
+    /// a later integer operation of the block takes one of those, which it
+    /// then need not test, and the rest of the block is short (it is
+    /// emitted twice).
+    fn splits(&self, bid: BlockId, i: usize) -> bool {
         let blk = self.f.block(bid);
         let inst = &blk.insts[i];
         let Op::Bif { name, args } = &inst.op else {
@@ -2317,11 +2317,8 @@ impl<M: Module> Emitter<'_, M> {
                         .fp
                         .pure_arith(&self.p.floats, n, xs, x.results.first().copied())
                     && !self.p.fp.pure_compare(&self.p.floats, n, xs)
-                    && xs.iter().all(|v| {
-                        *v == r
-                            || args.contains(v)
-                            || fb.facts_ir.contains(v)
-                            || self.p.small_literals.contains(v)
+                    && xs.iter().any(|v| {
+                        (*v == r || args.contains(v)) && !self.p.small_literals.contains(v)
                     })
             }
             _ => false,
@@ -2373,7 +2370,7 @@ impl<M: Module> Emitter<'_, M> {
                 }
                 _ => None,
             };
-            fb.split_ok = fast && rests.len() < SPLITS_MAX && self.splits(fb, bid, i);
+            fb.split_ok = fast && rests.len() < SPLITS_MAX && self.splits(bid, i);
             let done = self.emit_inst(fb, bid, inst);
             fb.split_ok = false;
             self.live_now = None;
