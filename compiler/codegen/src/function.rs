@@ -58,6 +58,9 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_module::{FuncId, Linkage, Module};
 use std::collections::{BTreeSet, HashMap};
 
+// A tag goes onto a heap pointer (whose low bits are zero) by addition,
+// not `bor`: x86-64 then makes the tagged copy with one `lea` and keeps
+// the pointer, where `or` needs a `mov` first.
 const TAG_MASK: i64 = 0b11;
 const TAG_LIST: i64 = 0b01;
 const TAG_BOXED: i64 = 0b10;
@@ -1662,7 +1665,7 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.ins().store(MemFlagsData::trusted(), r, hp, 8);
         let nh = fb.b.ins().iadd_imm_s(hp, 16);
         fb.ctx_store(nh, abi::CTX_HTOP);
-        Ok(fb.b.ins().bor_imm_s(hp, TAG_BOXED))
+        Ok(fb.b.ins().iadd_imm_s(hp, TAG_BOXED))
     }
 
     /// A comparison of two floats or number literals, as a condition.
@@ -2766,7 +2769,7 @@ impl<M: Module> Emitter<'_, M> {
         fb.b.ins().store(MemFlagsData::trusted(), r, hp, 8);
         let nh = fb.b.ins().iadd_imm_s(hp, 16);
         fb.ctx_store(nh, abi::CTX_HTOP);
-        let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
+        let t = fb.b.ins().iadd_imm_s(hp, TAG_BOXED);
         fb.b.ins().jump(join, &[t.into()]);
         Ok(())
     }
@@ -3102,7 +3105,7 @@ impl<M: Module> Emitter<'_, M> {
                 }
                 let nh = fb.b.ins().iadd_imm_s(hp, (8 * (vals.len() + 1)) as i64);
                 fb.ctx_store(nh, abi::CTX_HTOP);
-                let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
+                let t = fb.b.ins().iadd_imm_s(hp, TAG_BOXED);
                 self.set(fb, res.ok_or_else(no_result)?, t);
             }
             Op::Cons(..) | Op::ConsHole(_) => {
@@ -3120,7 +3123,7 @@ impl<M: Module> Emitter<'_, M> {
                 fb.b.ins().store(MemFlagsData::trusted(), tv, hp, 8);
                 let nh = fb.b.ins().iadd_imm_s(hp, 16);
                 fb.ctx_store(nh, abi::CTX_HTOP);
-                let l = fb.b.ins().bor_imm_s(hp, TAG_LIST);
+                let l = fb.b.ins().iadd_imm_s(hp, TAG_LIST);
                 self.set(fb, res.ok_or_else(no_result)?, l);
             }
             Op::SetTail(cell, tail) => self.set_tail(fb, *cell, *tail)?,
@@ -3164,7 +3167,7 @@ impl<M: Module> Emitter<'_, M> {
                 }
                 let nh = fb.b.ins().iadd_imm_s(hp, (8 * (vals.len() + 2)) as i64);
                 fb.ctx_store(nh, abi::CTX_HTOP);
-                let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
+                let t = fb.b.ins().iadd_imm_s(hp, TAG_BOXED);
                 self.set(fb, res.ok_or_else(no_result)?, t);
             }
             Op::ExportFun {
@@ -3188,7 +3191,7 @@ impl<M: Module> Emitter<'_, M> {
                 }
                 let nh = fb.b.ins().iadd_imm_s(hp, 32);
                 fb.ctx_store(nh, abi::CTX_HTOP);
-                let t = fb.b.ins().bor_imm_s(hp, TAG_BOXED);
+                let t = fb.b.ins().iadd_imm_s(hp, TAG_BOXED);
                 self.set(fb, res.ok_or_else(no_result)?, t);
             }
             Op::Bif { name, args } if self.p.fp.pure_arith(&self.p.floats, name, args, res) => {
@@ -3423,7 +3426,7 @@ impl<M: Module> Emitter<'_, M> {
                     "bor" => fb.b.ins().bor(a[0], a[1]),
                     _ => {
                         let x = fb.b.ins().bxor(a[0], a[1]);
-                        fb.b.ins().bor_imm_s(x, SMALL_TAG)
+                        fb.b.ins().iadd_imm_s(x, SMALL_TAG)
                     }
                 };
                 fb.b.ins().jump(join, &[r.into()]);
