@@ -899,6 +899,7 @@ fn finish<M: Module>(
     want_clif: bool,
     out: &mut Compiled,
 ) -> Result<(), CodegenError> {
+    cool_slow_paths(&mut ctx.func);
     if want_clif {
         // Name the functions the code refers to (CLIF shows only their
         // numbers), one comment line each, before the function.
@@ -921,6 +922,66 @@ fn finish<M: Module>(
         .map_err(|e| CodegenError::new(format!("cranelift rejected {name}: {e:?}")))?;
     module.clear_context(ctx);
     Ok(())
+}
+
+/// Marks cold every block that only cold blocks lead to.
+///
+/// The code generator marks the first block of each slow way cold (a
+/// runtime call for operands that are not small integers, a collection, a
+/// yield); the blocks after it, which that call's checks and joins make,
+/// are cold too. Cranelift lays blocks out in a depth-first order and
+/// moves the cold ones to the end: a slow way left partly hot sits in the
+/// middle of the fast code and makes it jump over it.
+fn cool_slow_paths(func: &mut cl::Function) {
+    use cranelift_codegen::cursor::{Cursor, FuncCursor};
+    let Some(entry) = func.layout.entry_block() else {
+        return;
+    };
+    let cfg = cranelift_codegen::flowgraph::ControlFlowGraph::with_function(func);
+    let mut hot = std::collections::HashSet::new();
+    let mut stack = vec![entry];
+    while let Some(b) = stack.pop() {
+        if hot.insert(b) {
+            stack.extend(cfg.succ_iter(b).filter(|s| !func.layout.is_cold(*s)));
+        }
+    }
+    let cold: Vec<cl::Block> = func.layout.blocks().filter(|b| !hot.contains(b)).collect();
+    for &b in &cold {
+        func.layout.set_cold(b);
+    }
+    // A cold block that branches two ways back into a hot join: Cranelift
+    // puts the moves of such an edge in a block of its own, which takes
+    // the coldness of the join, and so sits in the middle of the fast code.
+    // A cold block of ours on the edge takes the moves instead.
+    let mut edges = Vec::new();
+    for &b in &cold {
+        let Some(last) = func.layout.last_inst(b) else {
+            continue;
+        };
+        let dests = func.dfg.insts[last]
+            .branch_destination(&func.dfg.jump_tables, &func.dfg.exception_tables);
+        if dests.len() < 2 {
+            continue;
+        }
+        for (i, d) in dests.iter().enumerate() {
+            let to = d.block(&func.dfg.value_lists);
+            if !func.layout.is_cold(to) && cfg.pred_iter(to).nth(1).is_some() {
+                let args: Vec<cl::BlockArg> = d.args(&func.dfg.value_lists).collect();
+                edges.push((last, i, to, args));
+            }
+        }
+    }
+    for (inst, i, to, args) in edges {
+        let e = func.dfg.make_block();
+        func.layout.append_block(e);
+        func.layout.set_cold(e);
+        let mut pos = FuncCursor::new(func).at_bottom(e);
+        pos.ins().jump(to, &args);
+        let dfg = &mut func.stencil.dfg;
+        let call = cl::BlockCall::new(e, [], &mut dfg.value_lists);
+        dfg.insts[inst].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables)
+            [i] = call;
+    }
 }
 
 /// A stub's entry: the heap and stack tops and the terms after them.
@@ -2199,6 +2260,7 @@ impl<M: Module> Emitter<'_, M> {
                 let slow = fb.b.create_block();
                 let floats = fb.b.create_block();
                 fb.b.set_cold_block(floats);
+                fb.b.set_cold_block(slow);
                 self.branch_small2(fb, a, b, fast, floats);
                 fb.b.switch_to_block(fast);
                 let c = fb.b.ins().icmp(cc, a, b);
@@ -3449,6 +3511,7 @@ impl<M: Module> Emitter<'_, M> {
                 let slow = fb.b.create_block();
                 let floats = fb.b.create_block();
                 fb.b.set_cold_block(floats);
+                fb.b.set_cold_block(slow);
                 self.branch_small2(fb, a[0], a[1], fast, floats);
                 fb.b.switch_to_block(fast);
                 let c = fb.b.ins().icmp(cc, a[0], a[1]);
@@ -4260,4 +4323,82 @@ fn bargs(v: &[cl::Value]) -> Vec<cl::BlockArg> {
 
 fn no_result() -> CodegenError {
     CodegenError::new("instruction without a result")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `block0` branches to a hot `block1` and a cold `block2`; `block2`
+    /// branches back into the join `block3` that `block1` also reaches, or
+    /// on to `block4`, which only it reaches.
+    fn diamond() -> (cl::Function, [cl::Block; 5]) {
+        let mut func = cl::Function::new();
+        func.signature.params.push(cl::AbiParam::new(WORD));
+        func.signature.returns.push(cl::AbiParam::new(WORD));
+        let mut fctx = FunctionBuilderContext::new();
+        let mut b = FunctionBuilder::new(&mut func, &mut fctx);
+        let bs = [(); 5].map(|_| b.create_block());
+        b.append_block_params_for_function_params(bs[0]);
+        b.append_block_param(bs[3], WORD);
+        b.switch_to_block(bs[0]);
+        let v = b.block_params(bs[0])[0];
+        b.ins().brif(v, bs[1], &[], bs[2], &[]);
+        b.set_cold_block(bs[2]);
+        b.switch_to_block(bs[1]);
+        b.ins().jump(bs[3], &[v.into()]);
+        b.switch_to_block(bs[2]);
+        b.ins().brif(v, bs[3], &[v.into()], bs[4], &[]);
+        b.switch_to_block(bs[4]);
+        b.ins().return_(&[v]);
+        b.switch_to_block(bs[3]);
+        let x = b.block_params(bs[3])[0];
+        b.ins().return_(&[x]);
+        b.seal_all_blocks();
+        let flags = cranelift_codegen::settings::Flags::new(cranelift_codegen::settings::builder());
+        let isa = cranelift_native::builder().unwrap().finish(flags).unwrap();
+        b.finalize(isa.frontend_config());
+        (func, bs)
+    }
+
+    #[test]
+    fn blocks_only_cold_blocks_reach_are_cold_and_cold_edges_into_hot_joins_get_a_cold_block() {
+        let (mut func, [b0, b1, b2, b3, b4]) = diamond();
+        cool_slow_paths(&mut func);
+        for (b, cold) in [
+            (b0, false),
+            (b1, false),
+            (b2, true),
+            (b3, false),
+            (b4, true),
+        ] {
+            assert_eq!(func.layout.is_cold(b), cold, "{b}:\n{}", func.display());
+        }
+        // `block2` now goes to `block3` through a new cold block that
+        // passes the argument on.
+        let last = func.layout.last_inst(b2).unwrap();
+        let dests: Vec<cl::Block> = func.dfg.insts[last]
+            .branch_destination(&func.dfg.jump_tables, &func.dfg.exception_tables)
+            .iter()
+            .map(|d| d.block(&func.dfg.value_lists))
+            .collect();
+        assert_eq!(dests.len(), 2);
+        assert!(
+            dests.iter().all(|&d| func.layout.is_cold(d)),
+            "{}",
+            func.display()
+        );
+        let e = dests[0];
+        assert_ne!(e, b3);
+        let jump = func.layout.last_inst(e).unwrap();
+        let to = func.dfg.insts[jump]
+            .branch_destination(&func.dfg.jump_tables, &func.dfg.exception_tables);
+        assert_eq!(to[0].block(&func.dfg.value_lists), b3);
+        assert_eq!(to[0].len(&func.dfg.value_lists), 1);
+        cranelift_codegen::verify_function(
+            &func,
+            &cranelift_codegen::settings::Flags::new(cranelift_codegen::settings::builder()),
+        )
+        .expect("still valid");
+    }
 }

@@ -55,3 +55,88 @@ fn receive_waits_through_the_runtime() {
         assert!(all.contains(f), "no call of {f}:\n{all}");
     }
 }
+
+/// A loop calling a function whose first clause's test is inlined into it:
+/// the generic comparison's ways lead back into the loop's joins.
+const LOOP_TAK: &str = "module 't' ['loop'/2] attributes []
+'loop'/2 = fun (_0, _1) ->
+    case <_0, _1> of
+      <0, Acc> when 'true' -> Acc
+      <I, Acc> when 'true' ->
+          let <_6> = call 'erlang':'-'(I, 1)
+          in let <_2> = call 'erlang':'rem'(I, 3)
+          in let <_3> = call 'erlang':'+'(22, _2)
+          in let <_4> = apply 'tak'/3(_3, 16, 8)
+          in let <_5> = call 'erlang':'+'(Acc, _4)
+          in apply 'loop'/2(_6, _5)
+    end
+'tak'/3 = fun (X, Y, Z) ->
+    case call 'erlang':'<'(Y, X) of
+      <'true'> when 'true' ->
+          apply 'tak'/3(apply 'tak'/3(call 'erlang':'-'(X, 1), Y, Z),
+                        apply 'tak'/3(call 'erlang':'-'(Y, 1), Z, X),
+                        apply 'tak'/3(call 'erlang':'-'(Z, 1), X, Y))
+      <'false'> when 'true' -> Z
+    end
+end";
+
+/// Checks the cold blocks of one function's dump; returns how many slow
+/// calls it found in them.
+fn check_cold_blocks(text: &str) -> usize {
+    // The functions the code calls, as the dump names them.
+    let names: std::collections::HashMap<&str, &str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("; ")?.split_once(" = "))
+        .collect();
+    let slow = |f: &str| {
+        names.get(f).is_some_and(|n| {
+            n.starts_with("coral$keep$")
+                || n.starts_with("coral_jit_raise")
+                || *n == "coral_jit_match_fail"
+        })
+    };
+    let cold: std::collections::HashSet<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("block") && l.contains(" cold"))
+        .filter_map(|l| l.split([':', '(', ' ']).next())
+        .collect();
+    let mut header = "";
+    let mut slow_calls = 0;
+    for line in text.lines() {
+        if line.starts_with("block") {
+            header = line;
+            continue;
+        }
+        // Every runtime call of a slow way is in a cold block.
+        if let Some(rest) = line.split("call ").nth(1) {
+            let callee = rest.split('(').next().unwrap_or("");
+            if slow(callee) {
+                assert!(header.contains(" cold"), "{header} calls {callee}:\n{text}");
+                slow_calls += 1;
+            }
+        }
+        // A cold block branching two ways goes only to cold blocks: the
+        // moves of an edge back into the fast code are made in a cold
+        // block too.
+        if header.contains(" cold") && line.trim_start().starts_with("brif ") {
+            let targets = line
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| w.starts_with("block"));
+            for b in targets {
+                assert!(cold.contains(b), "{header} branches to hot {b}:\n{text}");
+            }
+        }
+    }
+    slow_calls
+}
+
+#[test]
+fn slow_ways_are_cold_so_the_fast_way_falls_through() {
+    let fs = coral_codegen::clif(&lower(FIB)).expect("compiles");
+    let entry = &fs.iter().find(|(n, _)| n == "f:fib/1").expect("entry").1;
+    // The generic `<`, `-` and `+`, the collection, the raises.
+    assert!(check_cold_blocks(entry) >= 4, "{entry}");
+    let fs = coral_codegen::clif(&lower(LOOP_TAK)).expect("compiles");
+    let looped = &fs.iter().find(|(n, _)| n == "t:loop/2").expect("loop").1;
+    assert!(check_cold_blocks(looped) >= 2, "{looped}");
+}
