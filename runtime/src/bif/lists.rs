@@ -16,16 +16,8 @@ use crate::term::Term;
 use std::cmp::Ordering;
 
 pub fn length(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
-    let mut n: i64 = 0;
-    let mut t = a[0];
-    while let Some((_, tl)) = t.cons_parts(p) {
-        n += 1;
-        t = tl;
-    }
-    if !t.is_nil() {
-        return Err(Exception::badarg());
-    }
-    Ok(p.int(n))
+    let n = proper_length(p, a[0]).ok_or_else(Exception::badarg)?;
+    Ok(p.int(n as i64))
 }
 
 pub fn hd(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
@@ -42,8 +34,42 @@ pub fn tl(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
 
 /// `A ++ B`: `A` must be a proper list; `B` can be anything (`[] ++ a` is `a`).
 pub fn append(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
-    let els = list_elements(p, a[0]).ok_or_else(Exception::badarg)?;
-    Ok(p.list(&els, a[1]))
+    let n = proper_length(p, a[0]).ok_or_else(Exception::badarg)?;
+    if n == 0 {
+        return Ok(a[1]);
+    }
+    // The copy's cells in one block, front to back, each tail the next
+    // cell (the last one's `B`).
+    let cells = p.alloc(2 * n);
+    let mut t = a[0];
+    let mut i = 0;
+    while let Some((h, tl)) = t.cons_parts(p) {
+        // SAFETY: `cells` has `2 * n` fresh words and `i < n` (the list
+        // has `n` cells).
+        unsafe {
+            let cell = cells.add(2 * i);
+            let next = if i + 1 < n {
+                Term::list_from_address(cell.add(2) as usize)
+            } else {
+                a[1]
+            };
+            *cell = h.raw();
+            *cell.add(1) = next.raw();
+        }
+        i += 1;
+        t = tl;
+    }
+    Ok(Term::list_from_address(cells as usize))
+}
+
+/// The number of cells of `t` if it is a proper list.
+fn proper_length(p: &ProcessMemory, mut t: Term) -> Option<usize> {
+    let mut n = 0;
+    while let Some((_, tl)) = t.cons_parts(p) {
+        n += 1;
+        t = tl;
+    }
+    t.is_nil().then_some(n)
 }
 
 /// `A -- B`: for each element of `B`, the first element of `A` exactly equal
@@ -79,10 +105,12 @@ pub fn subtract(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
 
 /// `lists:reverse(List, Tail)`: `List` must be a proper list.
 pub fn reverse(p: &mut ProcessMemory, a: &[Term]) -> BifResult {
-    let els = list_elements(p, a[0]).ok_or_else(Exception::badarg)?;
+    proper_length(p, a[0]).ok_or_else(Exception::badarg)?;
     let mut out = a[1];
-    for e in els {
-        out = p.cons(e, out);
+    let mut t = a[0];
+    while let Some((h, tl)) = t.cons_parts(p) {
+        out = p.cons(h, out);
+        t = tl;
     }
     Ok(out)
 }

@@ -707,13 +707,24 @@ pub fn take_failure() -> Option<Failure> {
 // Helpers shared by the BIF modules.
 
 /// The elements of a proper list, or `None` if `t` is not one.
-pub(crate) fn list_elements<H: HeapAccess + ?Sized>(heap: &H, mut t: Term) -> Option<Vec<Term>> {
-    let mut out = Vec::new();
-    while let Some((h, tl)) = t.cons_parts(heap) {
-        out.push(h);
-        t = tl;
+pub(crate) fn list_elements<H: HeapAccess + ?Sized>(heap: &H, t: Term) -> Option<Vec<Term>> {
+    // Counted first, so the vector is allocated once.
+    let mut n = 0;
+    let mut rest = t;
+    while let Some((_, tl)) = rest.cons_parts(heap) {
+        n += 1;
+        rest = tl;
     }
-    t.is_nil().then_some(out)
+    if !rest.is_nil() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(n);
+    let mut rest = t;
+    while let Some((h, tl)) = rest.cons_parts(heap) {
+        out.push(h);
+        rest = tl;
+    }
+    Some(out)
 }
 
 /// A small non-negative integer argument that fits a `usize`.
