@@ -487,9 +487,10 @@ pub struct ProcessMemory {
     /// Reductions the process ran in the time slices since it last waited
     /// for a message, the current one not counted.
     pub(crate) busy_reds: u64,
-    /// A collection since the last wait sized the young heap past BEAM's
-    /// rules (see "Busy processes" in `gc.rs`).
-    pub(crate) busy_grown: bool,
+    /// The young heap floor this process holds of the busy processes'
+    /// budget, in words: 0 unless a collection since the last wait sized
+    /// the heap past BEAM's rules (see "Busy processes" in `gc.rs`).
+    pub(crate) busy_granted: usize,
     /// Whether a busy process's young heap may be bigger than BEAM's rules
     /// make it: off for a process with a `max_heap_size`, which is set
     /// against those rules, and for a bare `ProcessMemory`.
@@ -523,6 +524,7 @@ unsafe impl Send for ProcessMemory {}
 
 impl Drop for ProcessMemory {
     fn drop(&mut self) {
+        self.end_busy();
         for &h in self.off_heap.iter().chain(&self.off_heap_old) {
             // SAFETY: each listed handle owns one count, given back once here.
             unsafe { release_handle(h) };
@@ -590,7 +592,7 @@ impl ProcessMemory {
             minor_since_full: 0,
             busy: 0,
             busy_reds: 0,
-            busy_grown: false,
+            busy_granted: 0,
             busy_floor: false,
             verify: verify_from_env(),
             heap_grow: false,

@@ -1032,9 +1032,7 @@ fn run_task(rt: &Arc<RuntimeInner>, task: Task) {
             }
             status::WAIT => {
                 p.wait.waiting = true;
-                p.mem.busy = 0;
-                p.mem.busy_reds = 0;
-                if std::mem::take(&mut p.mem.busy_grown) {
+                if p.mem.end_busy() {
                     // Its young heap grew while it was busy: size it by
                     // BEAM's rules before it idles (see `gc.rs`).
                     let live = p.mem.ctx.x_live as usize;
@@ -1095,9 +1093,7 @@ fn uncaught_error(rt: &RuntimeInner, p: &mut Process) -> Message {
 /// x registers, and wait for a message.
 fn hibernate(p: &mut Process) {
     p.mem.ctx.stop = p.mem.ctx.hend;
-    p.mem.busy = 0;
-    p.mem.busy_reds = 0;
-    p.mem.busy_grown = false;
+    p.mem.end_busy();
     let live = p.mem.ctx.x_live as usize;
     let _ = p.garbage_collect(0, live, &mut [], true);
     p.queue.reset();
