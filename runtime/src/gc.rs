@@ -584,9 +584,12 @@ impl ProcessMemory {
     pub(crate) fn end_busy(&mut self) -> bool {
         self.busy = 0;
         self.busy_reds = 0;
-        let grown = self.busy_granted > 0;
+        if self.busy_granted == 0 {
+            return false;
+        }
+        // Only a process that held a floor touches the shared count.
         BUSY_WORDS.fetch_sub(std::mem::take(&mut self.busy_granted), Ordering::Relaxed);
-        grown
+        true
     }
 
     /// The smallest young heap a collection asked for by a full heap may
