@@ -18,16 +18,19 @@
 //! - A `fun` expression becomes a function taking its arguments followed by
 //!   its environment (the outer values it uses, in order of first use);
 //!   `make_fun` captures them. It is named as erlc names it: the name of
-//!   its `{id,{_,_,Name}}` annotation, or else `-f/1-fun-N-`, with `N`
-//!   continuing erlc's count for the top-level function (funs numbered
-//!   after the funs inside them, comprehensions `lc$^N` before theirs)
-//!   from the last number the source shows. Printed Core Erlang drops the
-//!   annotation of some funs (those bound by `let`), so `N` is then a
-//!   reconstruction; it matches erlc except where erlc visits
-//!   subexpressions in another order (a call's arguments, right to left).
-//!   Names are unique within the module: a name annotated on several funs
-//!   (copies made by inlining) goes to the first, and a generated name
-//!   skips every name taken.
+//!   its `{id,{_,_,Name}}` annotation, or else `-f/1-fun-N-`. Printed Core
+//!   Erlang drops that annotation on most funs, so `N` is reconstructed:
+//!   erlc counts the funs and comprehensions of a top-level function in
+//!   the order it translates them (a call's arguments, a tuple's elements
+//!   and a list's cells right to left, a comprehension's generators before
+//!   it, a fun after the funs inside it), and numbers its temporaries `_K`
+//!   in the same order. So the unannotated funs are ordered by the
+//!   temporary each is bound to (or the first one after it) and take the
+//!   numbers no annotated fun and no `lc$^N` holds. A fun erlc drops with
+//!   dead code leaves a number Coral cannot see. Names are unique within
+//!   the module: a name annotated on several funs (copies made by
+//!   inlining) goes to the first, and a generated name skips every name
+//!   taken.
 //! - A `letrec` function not annotated `letrec_goto` (list comprehensions,
 //!   named funs) becomes a function taking its arguments followed by the
 //!   free variables of its group; calls pass them. Named `-f/1-lc$^0/1-N-`.

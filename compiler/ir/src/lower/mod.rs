@@ -98,6 +98,19 @@ struct Env<'a> {
     vars: HashMap<&'a str, Vec<Binding>>,
     funs: HashMap<(&'a str, u32), Vec<Binding>>,
     log: Vec<Undo<'a>>,
+    /// The `N` of each variable `_N` bound so far in the top-level function
+    /// being lowered, in order: erlc numbers its temporaries in the order
+    /// it translates the source (see [`LambdaName`]).
+    temps: Vec<u32>,
+}
+
+/// The mark of a [`LambdaName::key`] still to be resolved: its first part
+/// is then a position in `Env::temps`.
+const PENDING: u8 = 9;
+
+/// `N` when `name` is erlc's temporary `_N`.
+fn temp_number(name: &str) -> Option<u32> {
+    name.strip_prefix('_')?.parse().ok()
 }
 
 enum Undo<'a> {
@@ -129,6 +142,9 @@ impl<'a> Env<'a> {
     }
 
     fn bind_var(&mut self, name: &'a str, b: Binding) {
+        if let Some(n) = temp_number(name) {
+            self.temps.push(n);
+        }
         self.vars.entry(name).or_default().push(b);
         self.log.push(Undo::Var(name));
     }
@@ -276,6 +292,11 @@ pub(crate) struct Lowerer<'a> {
     fun_number: u32,
     /// Every lambda of the module, named once the whole module is lowered.
     lambda_names: Vec<LambdaName>,
+    /// The `N`s of the comprehensions (`lc$^N`) of each top-level function:
+    /// numbers erlc's counter gave to no fun.
+    letrec_numbers: Vec<((Box<str>, u32), u32)>,
+    /// The temporary `_N` the lambda being lowered is bound to by a `let`.
+    let_temp: Option<u32>,
     /// Whether the module went through `trmc::rewrite`, whose output (and
     /// only it: the rewrite refuses a module that uses these names)
     /// holds the primops `coral_cons_hole` and `coral_set_tail`.
@@ -287,17 +308,18 @@ pub(crate) struct Lowerer<'a> {
 /// What is known about a lambda's name when it is lowered.
 ///
 /// erlc (`v3_core`) numbers the funs and list comprehensions of each
-/// top-level function with one counter, a fun after the funs inside it and
-/// a comprehension before the funs inside it, and records a fun's name in
+/// top-level function with one counter, in the order it translates them
+/// (a call's arguments, a tuple's elements and a list's cells right to
+/// left; a comprehension's generators before it, and before the funs
+/// inside it; a fun after the funs inside it), and records a fun's name in
 /// an `{id,{Index,Uniq,Name}}` annotation. The pretty-printed Core Erlang
-/// drops that annotation on some funs (those bound by a `let`, among
-/// others), so for those the number is reconstructed: it follows the last
-/// number the source shows, from an annotation or an `lc$^N` letrec name,
-/// in the same traversal order. Where erlc visits subexpressions in another
-/// order (the arguments of a call, right to left) the guess can differ from
-/// erlc's name, but every name is unique within the module: an annotated
-/// name is used by its first fun, and a generated name skips every name
-/// taken elsewhere.
+/// drops that annotation on most funs, and prints the funs of a call's
+/// arguments bound by `let`s in source order. But erlc numbers its
+/// temporaries `_N` in translation order too, so [`number_lambdas`] orders
+/// the unannotated funs by their temporaries ([`LambdaName::key`]) and
+/// gives them the numbers that no annotation and no `lc$^N` name holds.
+/// Every name is unique within the module: an annotated name is used by
+/// its first fun, and a generated name skips every name taken elsewhere.
 struct LambdaName {
     func: FuncId,
     top: (Box<str>, u32),
@@ -305,6 +327,12 @@ struct LambdaName {
     annotated: Option<Box<str>>,
     /// The `N` to try first for a generated name.
     number: u32,
+    /// Where erlc met the fun, for ordering unannotated funs: the
+    /// temporary `_N` it was bound to (`(N, 0)`), or else just before the
+    /// first temporary `_N` bound after it (`(N - 1, 2)`). Temporaries that
+    /// later passes made have higher numbers, out of this order; the first
+    /// one after a fun is most often erlc's.
+    key: (u32, u8),
 }
 
 /// `N` when `name` is `-F/A-fun-N-` for the top-level function `top`.
@@ -320,6 +348,47 @@ fn fun_name_number(name: &str, top: &(Box<str>, u32)) -> Option<u32> {
 /// binary comprehensions from the counter it names funs with.
 fn letrec_name_number(name: &str) -> Option<u32> {
     name.rsplit_once("$^")?.1.parse().ok()
+}
+
+/// Renumbers the unannotated funs of each top-level function in the
+/// order erlc met them (their keys), onto the numbers neither an annotated
+/// fun nor a comprehension of that function holds.
+///
+/// erlc translates a call's arguments, a tuple's elements and a list's
+/// cells right to left, and a comprehension's generators before the
+/// comprehension; the printed Core Erlang binds such funs to temporaries in
+/// source order, but the temporaries' numbers keep erlc's order.
+fn number_lambdas(lambdas: &mut [LambdaName], letrecs: &[((Box<str>, u32), u32)]) {
+    let mut tops: Vec<&(Box<str>, u32)> = Vec::new();
+    for l in lambdas.iter() {
+        if !tops.contains(&&l.top) {
+            tops.push(&l.top);
+        }
+    }
+    let tops: Vec<(Box<str>, u32)> = tops.into_iter().cloned().collect();
+    for top in tops {
+        let taken: HashSet<u32> = lambdas
+            .iter()
+            .filter(|l| l.top == top)
+            .filter_map(|l| {
+                l.annotated
+                    .as_deref()
+                    .and_then(|a| fun_name_number(a, &top))
+            })
+            .chain(letrecs.iter().filter(|(t, _)| *t == top).map(|(_, n)| *n))
+            .collect();
+        let mut unnamed: Vec<usize> = (0..lambdas.len())
+            .filter(|&i| lambdas[i].top == top && lambdas[i].annotated.is_none())
+            .collect();
+        // Stable: funs with equal keys keep the order they were lowered in.
+        unnamed.sort_by_key(|&i| lambdas[i].key);
+        let mut free = (0u32..).filter(|n| !taken.contains(n));
+        for i in unnamed {
+            if let Some(n) = free.next() {
+                lambdas[i].number = n;
+            }
+        }
+    }
 }
 
 /// Gives every lambda its final name: unique within the module, erlc's
@@ -414,6 +483,8 @@ fn lower_module(module: &ast::Module, loops: &[trmc::Loop]) -> Result<Module, Lo
         lambda_count: 0,
         letrec_count: 0,
         fun_number: 0,
+        letrec_numbers: Vec::new(),
+        let_temp: None,
         lambda_names: Vec::new(),
         cons_loops: !loops.is_empty(),
         lifted: Vec::new(),
@@ -473,6 +544,8 @@ fn lower_module(module: &ast::Module, loops: &[trmc::Loop]) -> Result<Module, Lo
         l.lambda_count = 0;
         l.letrec_count = 0;
         l.fun_number = 0;
+        l.env.temps.clear();
+        let first_lambda = l.lambda_names.len();
         l.line = def.fun.anno.line.or(def.name.anno.line).map(|n| n.get());
         let line = l.line;
         let f = l.lower_function(
@@ -485,7 +558,17 @@ fn lower_module(module: &ast::Module, loops: &[trmc::Loop]) -> Result<Module, Lo
             line,
         )?;
         l.functions[id.0 as usize] = Some(f);
+        let temps = &l.env.temps;
+        for n in &mut l.lambda_names[first_lambda..] {
+            if n.key.1 == PENDING {
+                n.key = match temps.get(n.key.0 as usize) {
+                    Some(&t) => (t.saturating_sub(1), 2),
+                    None => (u32::MAX, 0),
+                };
+            }
+        }
     }
+    number_lambdas(&mut l.lambda_names, &l.letrec_numbers);
     name_lambdas(&mut l.functions, &l.lambda_names);
     // A list-building loop shows as the function it came from, its last
     // two parameters as its environment.
@@ -1002,6 +1085,9 @@ impl<'a> Lowerer<'a> {
                 self.deliver(vec![v], d, span)
             }
             ExprKind::Let(l) => {
+                if let ([v], ExprKind::Fun(_)) = (&l.vars[..], &l.arg.kind) {
+                    self.let_temp = temp_number(&v.kind);
+                }
                 let vals = self.expr(&l.arg, Dest::Here(Want::N(l.vars.len())))?;
                 let mark = self.env.mark();
                 self.bind_vars(&l.vars, &vals);
@@ -1062,6 +1148,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lambda(&mut self, fun: &'a ast::Fun, anno: &Anno, span: Span) -> Res<Value> {
+        let bound_to = self.let_temp.take();
         let id = self.reserve();
         let index = self.lambda_count;
         self.lambda_count += 1;
@@ -1105,6 +1192,9 @@ impl<'a> Lowerer<'a> {
             top: self.top_name.clone(),
             annotated,
             number,
+            // Unbound: the place in `temps`, resolved once the function
+            // is lowered (`PENDING`).
+            key: bound_to.map_or((self.env.temps.len() as u32, PENDING), |n| (n, 0)),
         });
         let kind = FunKind::Lambda {
             parent: self.top_name.clone(),
@@ -1235,6 +1325,7 @@ impl<'a> Lowerer<'a> {
         for (def, id) in lr.defs.iter().zip(&ids) {
             if let Some(n) = letrec_name_number(&def.name.kind.name) {
                 self.fun_number = self.fun_number.max(n.saturating_add(1));
+                self.letrec_numbers.push((self.top_name.clone(), n));
             }
             let index = self.letrec_count;
             self.letrec_count += 1;
