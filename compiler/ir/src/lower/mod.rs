@@ -292,9 +292,9 @@ pub(crate) struct Lowerer<'a> {
     fun_number: u32,
     /// Every lambda of the module, named once the whole module is lowered.
     lambda_names: Vec<LambdaName>,
-    /// The `N`s of the comprehensions (`lc$^N`) of each top-level function:
-    /// numbers erlc's counter gave to no fun.
-    letrec_numbers: Vec<((Box<str>, u32), u32)>,
+    /// The `N`s of the comprehensions (`lc$^N`) of the top-level function
+    /// being lowered: numbers erlc's counter gave to no fun.
+    letrec_numbers: Vec<u32>,
     /// The temporary `_N` the lambda being lowered is bound to by a `let`.
     let_temp: Option<u32>,
     /// Whether the module went through `trmc::rewrite`, whose output (and
@@ -350,43 +350,40 @@ fn letrec_name_number(name: &str) -> Option<u32> {
     name.rsplit_once("$^")?.1.parse().ok()
 }
 
-/// Renumbers the unannotated funs of each top-level function in the
-/// order erlc met them (their keys), onto the numbers neither an annotated
-/// fun nor a comprehension of that function holds.
+/// Renumbers the unannotated funs of one top-level function in the order
+/// erlc met them (their keys), onto the numbers neither an annotated fun
+/// nor a comprehension (`letrecs`) of that function holds. `temps` are the
+/// temporaries the function bound, in order, for the keys still pending.
 ///
 /// erlc translates a call's arguments, a tuple's elements and a list's
 /// cells right to left, and a comprehension's generators before the
 /// comprehension; the printed Core Erlang binds such funs to temporaries in
 /// source order, but the temporaries' numbers keep erlc's order.
-fn number_lambdas(lambdas: &mut [LambdaName], letrecs: &[((Box<str>, u32), u32)]) {
-    let mut tops: Vec<&(Box<str>, u32)> = Vec::new();
-    for l in lambdas.iter() {
-        if !tops.contains(&&l.top) {
-            tops.push(&l.top);
-        }
+fn number_lambdas(lambdas: &mut [LambdaName], temps: &[u32], letrecs: &[u32]) {
+    for l in lambdas.iter_mut().filter(|l| l.key.1 == PENDING) {
+        l.key = match temps.get(l.key.0 as usize) {
+            Some(&t) => (t.saturating_sub(1), 2),
+            None => (u32::MAX, 0),
+        };
     }
-    let tops: Vec<(Box<str>, u32)> = tops.into_iter().cloned().collect();
-    for top in tops {
-        let taken: HashSet<u32> = lambdas
-            .iter()
-            .filter(|l| l.top == top)
-            .filter_map(|l| {
-                l.annotated
-                    .as_deref()
-                    .and_then(|a| fun_name_number(a, &top))
-            })
-            .chain(letrecs.iter().filter(|(t, _)| *t == top).map(|(_, n)| *n))
-            .collect();
-        let mut unnamed: Vec<usize> = (0..lambdas.len())
-            .filter(|&i| lambdas[i].top == top && lambdas[i].annotated.is_none())
-            .collect();
-        // Stable: funs with equal keys keep the order they were lowered in.
-        unnamed.sort_by_key(|&i| lambdas[i].key);
-        let mut free = (0u32..).filter(|n| !taken.contains(n));
-        for i in unnamed {
-            if let Some(n) = free.next() {
-                lambdas[i].number = n;
-            }
+    let taken: HashSet<u32> = lambdas
+        .iter()
+        .filter_map(|l| {
+            l.annotated
+                .as_deref()
+                .and_then(|a| fun_name_number(a, &l.top))
+        })
+        .chain(letrecs.iter().copied())
+        .collect();
+    let mut unnamed: Vec<usize> = (0..lambdas.len())
+        .filter(|&i| lambdas[i].annotated.is_none())
+        .collect();
+    // Stable: funs with equal keys keep the order they were lowered in.
+    unnamed.sort_by_key(|&i| lambdas[i].key);
+    let mut free = (0u32..).filter(|n| !taken.contains(n));
+    for i in unnamed {
+        if let Some(n) = free.next() {
+            lambdas[i].number = n;
         }
     }
 }
@@ -545,6 +542,7 @@ fn lower_module(module: &ast::Module, loops: &[trmc::Loop]) -> Result<Module, Lo
         l.letrec_count = 0;
         l.fun_number = 0;
         l.env.temps.clear();
+        l.letrec_numbers.clear();
         let first_lambda = l.lambda_names.len();
         l.line = def.fun.anno.line.or(def.name.anno.line).map(|n| n.get());
         let line = l.line;
@@ -558,17 +556,12 @@ fn lower_module(module: &ast::Module, loops: &[trmc::Loop]) -> Result<Module, Lo
             line,
         )?;
         l.functions[id.0 as usize] = Some(f);
-        let temps = &l.env.temps;
-        for n in &mut l.lambda_names[first_lambda..] {
-            if n.key.1 == PENDING {
-                n.key = match temps.get(n.key.0 as usize) {
-                    Some(&t) => (t.saturating_sub(1), 2),
-                    None => (u32::MAX, 0),
-                };
-            }
-        }
+        number_lambdas(
+            &mut l.lambda_names[first_lambda..],
+            &l.env.temps,
+            &l.letrec_numbers,
+        );
     }
-    number_lambdas(&mut l.lambda_names, &l.letrec_numbers);
     name_lambdas(&mut l.functions, &l.lambda_names);
     // A list-building loop shows as the function it came from, its last
     // two parameters as its environment.
@@ -1325,7 +1318,7 @@ impl<'a> Lowerer<'a> {
         for (def, id) in lr.defs.iter().zip(&ids) {
             if let Some(n) = letrec_name_number(&def.name.kind.name) {
                 self.fun_number = self.fun_number.max(n.saturating_add(1));
-                self.letrec_numbers.push((self.top_name.clone(), n));
+                self.letrec_numbers.push(n);
             }
             let index = self.letrec_count;
             self.letrec_count += 1;
